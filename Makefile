@@ -1,0 +1,45 @@
+# The two commands of the README: `make demo` and `make test`. Both set up everything.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+EXAMPLE := examples/northwind
+
+.PHONY: demo test lint install clean lock bench
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Audit the bundled example partner: summary on the terminal, report.html beside it.
+# The example has planted violations, so the audit exits 1 by design; that is the demo.
+demo: $(STAMP)
+	$(BIN)/charter validate $(EXAMPLE)
+	$(BIN)/charter audit $(EXAMPLE) --as-of 2026-11-24 --output report.html; \
+	  status=$$?; [ $$status -le 1 ] || exit $$status
+	@echo "open report.html in a browser"
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: lint
+	$(BIN)/pytest -q
+
+# Refresh constraints.txt from a clean resolution (run after changing dependencies).
+lock:
+	rm -rf /tmp/charter-lock && $(PYTHON) -m venv /tmp/charter-lock
+	/tmp/charter-lock/bin/pip install --quiet -e '.[dev]'
+	/tmp/charter-lock/bin/pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+
+bench: $(STAMP)
+	$(BIN)/python bench/cli_speed.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache report.html

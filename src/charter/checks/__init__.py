@@ -1,0 +1,28 @@
+"""Built-in checks, one module per family, registered through ``register_checks``."""
+
+from __future__ import annotations
+
+from charter.domain.checks import Check
+
+
+def register_checks() -> list[type[Check]]:
+    """The ``charter.checks`` entry point of the built-in checks."""
+    from charter.checks import (
+        accountability,
+        documentation,
+        genai,
+        monitoring,
+        privacy,
+        training,
+        transparency,
+    )
+
+    return [
+        *documentation.CHECKS,
+        *accountability.CHECKS,
+        *transparency.CHECKS,
+        *privacy.CHECKS,
+        *genai.CHECKS,
+        *training.CHECKS,
+        *monitoring.CHECKS,
+    ]

@@ -1,0 +1,318 @@
+"""GenAI in content production: triage, disclosure, approval, consent, tools."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from charter.checks.support import use_case_violation
+from charter.domain.checks import Check, CheckContext, Outcome, Violation
+from charter.domain.genai_triage import Tier, triage
+from charter.domain.guidelines import Scope
+from charter.domain.usecases import ApprovalStatus, UseCase
+
+GENAI_PACK = "genai-content-production"
+
+
+def _in_use(use_case: UseCase, ctx: CheckContext) -> bool:
+    """Whether the output is already used on the audit date (no first_use: assume it is)."""
+    return use_case.first_use is None or use_case.first_use <= ctx.as_of
+
+
+def _triage_evidence(use_case: UseCase) -> dict[str, object]:
+    t = triage(use_case)
+    return {
+        "use_case": use_case.id,
+        "tier": str(t.tier),
+        "required_action": str(t.action),
+        "approval_areas": [str(a) for a in t.areas],
+        "reasons": list(t.reasons),
+    }
+
+
+class _UseCaseCheck(Check):
+    scope = Scope.USE_CASE
+
+    def run(self, ctx: CheckContext) -> Outcome:
+        violations: list[Violation] = []
+        assessed: list[dict[str, object]] = []
+        for use_case in ctx.use_cases:
+            found = self.assess(ctx, use_case)
+            if found is None:
+                continue
+            assessed.append(_triage_evidence(use_case))
+            violations.extend(found)
+        if not assessed:
+            return Outcome.not_applicable(self.not_applicable_reason)
+        return Outcome.from_violations(violations, {"use_cases": assessed})
+
+    not_applicable_reason: ClassVar[str] = "no use case in scope"
+
+    def assess(self, ctx: CheckContext, use_case: UseCase) -> list[Violation] | None:
+        """Violations for one use case, or None when the check does not apply to it."""
+        raise NotImplementedError
+
+
+class DisclosureRecorded(_UseCaseCheck):
+    """Every intended GenAI use is disclosed to the platform contact, on or before its first
+    use (every tier)."""
+
+    id = "genai.disclosure_recorded"
+    title = "GenAI use disclosed to the platform contact before use"
+    requirements: ClassVar[tuple[str, ...]] = (f"{GENAI_PACK}:GENAI-02",)
+    inputs = ("usecases/*.yaml: disclosure, first_use",)
+
+    def assess(self, ctx: CheckContext, use_case: UseCase) -> list[Violation] | None:
+        disclosure = use_case.disclosure
+        if disclosure is None:
+            if not _in_use(use_case, ctx):
+                return []
+            return [
+                use_case_violation(
+                    ctx,
+                    use_case.id,
+                    (),
+                    "GenAI use was not disclosed to the platform contact",
+                    _triage_evidence(use_case),
+                )
+            ]
+        if use_case.first_use and disclosure.date > use_case.first_use:
+            return [
+                use_case_violation(
+                    ctx,
+                    use_case.id,
+                    ("disclosure", "date"),
+                    f"disclosed on {disclosure.date}, after first use on {use_case.first_use}",
+                    {
+                        "disclosed": disclosure.date.isoformat(),
+                        "first_use": use_case.first_use.isoformat(),
+                    },
+                )
+            ]
+        return []
+
+
+class EscalationRecorded(_UseCaseCheck):
+    """A medium-tier use (an ``unsure`` answer, a key creative element or union-covered work)
+    is escalated to the platform contact before use: disclosed, with approval at least
+    requested."""
+
+    id = "genai.escalation_recorded"
+    title = "Medium-tier GenAI use escalated to the platform contact before use"
+    requirements: ClassVar[tuple[str, ...]] = (f"{GENAI_PACK}:GENAI-04",)
+    inputs = ("usecases/*.yaml",)
+    not_applicable_reason = "no medium-tier use case"
+
+    def assess(self, ctx: CheckContext, use_case: UseCase) -> list[Violation] | None:
+        if triage(use_case).tier is not Tier.MEDIUM:
+            return None
+        if not _in_use(use_case, ctx):
+            return []
+        if use_case.disclosure is None or use_case.approval.status is ApprovalStatus.NOT_REQUESTED:
+            return [
+                use_case_violation(
+                    ctx,
+                    use_case.id,
+                    ("approval", "status"),
+                    "medium-tier use is in use without escalation to the platform contact",
+                    _triage_evidence(use_case),
+                )
+            ]
+        return []
+
+
+class WrittenApproval(_UseCaseCheck):
+    """A high-tier use (final deliverable, talent likeness, personal data, third-party IP,
+    unreleased platform assets, or any principle answered ``no``) has written approval
+    recorded with reference, approver and date, dated on or before first use. A rejected
+    request in use is a violation."""
+
+    id = "genai.written_approval"
+    title = "Written approval recorded before high-tier GenAI use"
+    requirements: ClassVar[tuple[str, ...]] = (f"{GENAI_PACK}:GENAI-03",)
+    inputs = ("usecases/*.yaml: approval, first_use",)
+    not_applicable_reason = "no high-tier use case"
+
+    def assess(self, ctx: CheckContext, use_case: UseCase) -> list[Violation] | None:
+        if triage(use_case).tier is not Tier.HIGH:
+            return None
+        approval = use_case.approval
+        evidence = _triage_evidence(use_case)
+        if approval.status in (ApprovalStatus.APPROVED, ApprovalStatus.CONDITIONAL):
+            missing = [
+                f for f in ("reference", "approver", "approved_on") if not getattr(approval, f)
+            ]
+            if missing:
+                return [
+                    use_case_violation(
+                        ctx,
+                        use_case.id,
+                        ("approval",),
+                        f"approval recorded without {', '.join(missing)}",
+                        {**evidence, "missing": missing},
+                    )
+                ]
+            assert approval.approved_on is not None
+            if use_case.first_use and approval.approved_on > use_case.first_use:
+                return [
+                    use_case_violation(
+                        ctx,
+                        use_case.id,
+                        ("approval", "approved_on"),
+                        f"approved on {approval.approved_on}, after first use on "
+                        f"{use_case.first_use}",
+                        evidence,
+                    )
+                ]
+            return []
+        if not _in_use(use_case, ctx):
+            return []
+        return [
+            use_case_violation(
+                ctx,
+                use_case.id,
+                ("approval", "status"),
+                f"high-tier use ({'; '.join(triage(use_case).reasons)}) is in use with approval "
+                f"'{approval.status}'",
+                evidence,
+            )
+        ]
+
+
+class TalentConsent(_UseCaseCheck):
+    """A use involving talent likeness or union-covered work has a consent record (talent,
+    scope, document) signed on or before first use and not expired on the audit date."""
+
+    id = "genai.talent_consent"
+    title = "Talent consent recorded for likeness and union-covered work"
+    requirements: ClassVar[tuple[str, ...]] = (f"{GENAI_PACK}:GENAI-06",)
+    inputs = ("usecases/*.yaml: involves, consents",)
+    not_applicable_reason = "no use case involves talent likeness or union-covered work"
+
+    def assess(self, ctx: CheckContext, use_case: UseCase) -> list[Violation] | None:
+        if not (use_case.involves.talent_likeness or use_case.involves.union_covered_work):
+            return None
+        if not use_case.consents:
+            return [
+                use_case_violation(
+                    ctx,
+                    use_case.id,
+                    ("involves",),
+                    "talent likeness or union-covered work without a recorded consent",
+                    _triage_evidence(use_case),
+                )
+            ]
+        out: list[Violation] = []
+        for i, consent in enumerate(use_case.consents):
+            if consent.expires_on and consent.expires_on < ctx.as_of:
+                out.append(
+                    use_case_violation(
+                        ctx,
+                        use_case.id,
+                        ("consents", i, "expires_on"),
+                        f"consent of {consent.talent} expired on {consent.expires_on}",
+                        {"talent": consent.talent},
+                    )
+                )
+            if use_case.first_use and consent.signed_on > use_case.first_use:
+                out.append(
+                    use_case_violation(
+                        ctx,
+                        use_case.id,
+                        ("consents", i, "signed_on"),
+                        f"consent of {consent.talent} signed {consent.signed_on}, after first "
+                        f"use on {use_case.first_use}",
+                        {"talent": consent.talent},
+                    )
+                )
+        return out
+
+
+class ToolConfidentiality(_UseCaseCheck):
+    """Tools used for production inputs do not capture, store, train on or resell them, and
+    are under enterprise terms (guiding principles 2 and 3)."""
+
+    id = "genai.tool_confidentiality"
+    title = "GenAI tools do not capture, store, train on or resell inputs"
+    requirements: ClassVar[tuple[str, ...]] = (f"{GENAI_PACK}:GENAI-07",)
+    inputs = ("usecases/*.yaml: tools", "tools.yaml")
+
+    def assess(self, ctx: CheckContext, use_case: UseCase) -> list[Violation] | None:
+        out: list[Violation] = []
+        for i, tool_id in enumerate(use_case.tools):
+            tool = ctx.workspace.tools[tool_id]
+            reasons = []
+            if tool.trains_on_inputs is not False:
+                reasons.append(
+                    "trains on inputs"
+                    if tool.trains_on_inputs
+                    else "training on inputs not ruled out"
+                )
+            if tool.resells_inputs is not False:
+                reasons.append(
+                    "resells inputs" if tool.resells_inputs else "reselling not ruled out"
+                )
+            if tool.stores_inputs is not False and not tool.enterprise_agreement:
+                reasons.append("stores inputs outside enterprise terms")
+            if not tool.enterprise_agreement:
+                reasons.append("no enterprise agreement")
+            if reasons:
+                out.append(
+                    use_case_violation(
+                        ctx,
+                        use_case.id,
+                        ("tools", i),
+                        f"tool '{tool_id}': {'; '.join(reasons)}",
+                        {"tool": tool_id, "reasons": reasons},
+                    )
+                )
+        return out
+
+
+class ApprovedToolUse(_UseCaseCheck):
+    """Each tool is approved (in ``tools.yaml``) for the use case's stage, and unreleased
+    platform assets go only into tools approved for them."""
+
+    id = "genai.approved_tool_use"
+    title = "Tools used only for the stages and assets they are approved for"
+    requirements: ClassVar[tuple[str, ...]] = (f"{GENAI_PACK}:GENAI-08",)
+    inputs = ("usecases/*.yaml: tools, stage, involves", "tools.yaml")
+
+    def assess(self, ctx: CheckContext, use_case: UseCase) -> list[Violation] | None:
+        out: list[Violation] = []
+        for i, tool_id in enumerate(use_case.tools):
+            tool = ctx.workspace.tools[tool_id]
+            if use_case.stage not in tool.approved_stages:
+                allowed = ", ".join(str(s) for s in tool.approved_stages) or "nothing"
+                out.append(
+                    use_case_violation(
+                        ctx,
+                        use_case.id,
+                        ("tools", i),
+                        f"tool '{tool_id}' is approved for {allowed}, not {use_case.stage}",
+                        {"tool": tool_id, "stage": str(use_case.stage)},
+                    )
+                )
+            if (
+                use_case.involves.unreleased_platform_assets
+                and not tool.approved_for_unreleased_assets
+            ):
+                out.append(
+                    use_case_violation(
+                        ctx,
+                        use_case.id,
+                        ("tools", i),
+                        f"unreleased platform assets go to '{tool_id}', not approved for them",
+                        {"tool": tool_id},
+                    )
+                )
+        return out
+
+
+CHECKS: list[type[Check]] = [
+    DisclosureRecorded,
+    EscalationRecorded,
+    WrittenApproval,
+    TalentConsent,
+    ToolConfidentiality,
+    ApprovedToolUse,
+]

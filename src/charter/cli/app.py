@@ -1,0 +1,39 @@
+"""The ``charter`` Typer app. Heavy libraries are imported inside commands (fast --help)."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from charter.cli import audit, catalogue, keys, runs, schema, workspace
+from charter.cli.common import EXIT_INPUT
+
+app = typer.Typer(
+    name="charter",
+    help="Compliance-as-code for partners' use of AI: describe AI systems and GenAI use "
+    "cases, audit them against the platform's guidelines, fix and prove it.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("init")(workspace.init)
+app.command("validate")(workspace.validate)
+app.command("audit")(audit.audit)
+app.add_typer(schema.app, name="schema")
+app.add_typer(catalogue.guidelines_app, name="guidelines")
+app.add_typer(catalogue.checks_app, name="checks")
+app.add_typer(runs.app, name="runs")
+app.add_typer(keys.app, name="keys")
+
+
+def main() -> None:
+    """Entry point: bad input anywhere becomes one line per problem and exit code 2."""
+    from charter.domain.errors import InputError
+
+    try:
+        app(standalone_mode=True)
+    except InputError as exc:
+        for problem in exc.problems:
+            typer.echo(str(problem), err=True)
+        sys.exit(EXIT_INPUT)

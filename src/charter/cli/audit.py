@@ -1,0 +1,122 @@
+"""``charter audit``: judge a workspace against its guideline packs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from charter.cli.common import (
+    EXIT_FINDINGS,
+    AsOfOption,
+    AsOption,
+    WorkspaceDir,
+    parse_as_of,
+    write_output,
+)
+
+
+def audit(
+    directory: WorkspaceDir = Path(),
+    system: Annotated[
+        str | None,
+        typer.Option("--system", "-s", help="Audit only this system (and its use cases)."),
+    ] = None,
+    guidelines: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--guidelines",
+            "-g",
+            help="PACK@VERSION to audit against instead of the pins (repeatable).",
+        ),
+    ] = None,
+    output_format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table, json, html, sarif or junit (default: from --output, else table).",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+    ] = None,
+    fail_on: Annotated[
+        str,
+        typer.Option(
+            "--fail-on", help="Exit 1 on findings at or above: critical, high, medium, low, info."
+        ),
+    ] = "high",
+    as_of: AsOfOption = None,
+    acting: AsOption = None,
+    store: Annotated[
+        bool, typer.Option("--store/--no-store", help="Record the run in the database.")
+    ] = True,
+) -> None:
+    """Audit the workspace: run every applicable check, score, store the run, report.
+
+    Exit codes: 0 clean; 1 findings at or above --fail-on, or any error/incomplete result;
+    2 bad input or usage.
+    """
+    from charter import composition
+    from charter.cli.common import fail_input
+    from charter.domain.status import Severity
+    from charter.reports.audit_json import audit_document
+    from charter.reports.formats import AuditFormat, infer_format, render_audit
+    from charter.services.actor import resolve_actor
+    from charter.services.audit import AuditRequest, record_audit, run_audit, run_scope
+    from charter.services.validation import resolve_packs
+
+    try:
+        threshold = Severity(fail_on)
+    except ValueError:
+        fail_input(f"--fail-on: '{fail_on}' is not one of critical, high, medium, low, info")
+    fmt: AuditFormat | None = None
+    if output_format is not None:
+        try:
+            fmt = AuditFormat(output_format)
+        except ValueError:
+            fail_input(f"--format: '{output_format}' is not one of table, json, html, sarif, junit")
+    elif output is not None:
+        fmt = infer_format(output.name)
+        if fmt is None:
+            fail_input(f"--output: cannot tell the format of '{output.name}'; add --format")
+    fmt = fmt or AuditFormat.TABLE
+    day = parse_as_of(as_of)
+
+    workspace = composition.workspace(directory)
+    packs = resolve_packs(workspace, composition.pack_library(), guidelines)
+    actor = resolve_actor(
+        workspace.people, acting, os.environ.get("CHARTER_USER"), composition.git_email(directory)
+    )
+    request = AuditRequest(
+        workspace=workspace,
+        packs=packs,
+        catalog=composition.registry(),
+        as_of=day,
+        system_filter=system,
+        actor=actor,
+    )
+    runs = composition.run_store(directory) if store else None
+    scope = run_scope(workspace.config.partner.id, system, packs)
+    report = run_audit(
+        request,
+        previous=(lambda _s: runs.latest_fingerprints(workspace.config.partner.id, scope))
+        if runs
+        else (lambda _s: None),
+    )
+    document = audit_document(report)
+    if runs:
+        record_audit(runs, report, document, packs)
+    text = render_audit(fmt, document, packs)
+    if output is not None:
+        write_output(text, output)
+        if fmt is not AuditFormat.TABLE:
+            typer.echo(render_audit(AuditFormat.TABLE, document, packs), nl=False)
+        typer.echo(f"wrote {fmt} report to {output}")
+    else:
+        write_output(text, None)
+    if report.gate_fails(threshold):
+        raise typer.Exit(EXIT_FINDINGS)

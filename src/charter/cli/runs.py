@@ -1,0 +1,80 @@
+"""``charter runs list|show``: the stored audit history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from charter.cli.common import ListFormat, WorkspaceOption, print_json
+
+app = typer.Typer(help="Stored audit runs.", no_args_is_help=True)
+
+
+@app.command("list")
+def list_runs(
+    workspace: WorkspaceOption = Path(),
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1)] = 20,
+    output_format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.TABLE,
+) -> None:
+    """List the latest runs, newest first."""
+    from charter import composition
+
+    runs = composition.run_store(workspace).list_runs(limit)
+    if output_format is ListFormat.JSON:
+        print_json([r.__dict__ for r in runs])
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Audit runs")
+    for column in (
+        "run",
+        "started",
+        "partner",
+        "scope",
+        "guidelines",
+        "score",
+        "status",
+        "findings",
+        "by",
+    ):
+        table.add_column(column)
+    for r in runs:
+        table.add_row(
+            r.run_id,
+            r.started_at.strftime("%Y-%m-%d %H:%M"),
+            r.partner,
+            r.scope.split("|")[1],
+            r.guidelines,
+            "n/a" if r.score is None else f"{r.score:.1f}",
+            r.status,
+            str(r.findings),
+            r.actor or "-",
+        )
+    Console(width=160).print(table)
+
+
+@app.command("show")
+def show_run(
+    run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefix).")],
+    workspace: WorkspaceOption = Path(),
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="table, json, html, sarif or junit.")
+    ] = "table",
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+) -> None:
+    """Show a stored run in any audit output format."""
+    from charter import composition
+    from charter.cli.common import fail_input, write_output
+    from charter.reports.formats import AuditFormat, render_audit
+
+    try:
+        fmt = AuditFormat(output_format)
+    except ValueError:
+        fail_input(f"--format: '{output_format}' is not one of table, json, html, sarif, junit")
+    document = composition.run_store(workspace).read_run(run_id)
+    library = composition.pack_library()
+    packs = [library.get(g["pack"], g["version"]) for g in document["guidelines"]]
+    write_output(render_audit(fmt, document, packs), output)

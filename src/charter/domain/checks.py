@@ -1,0 +1,106 @@
+"""The check model: what a check declares, what it receives and what it returns."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, ClassVar, Protocol
+
+from charter.domain.errors import Location
+from charter.domain.guidelines import Pack, Requirement, Scope
+from charter.domain.status import Status, worst_status
+from charter.domain.systems import Category, SystemCard
+from charter.domain.usecases import UseCase
+from charter.domain.workspace import Workspace
+
+ThresholdValue = float | tuple[float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One subject that does not meet the requirement, as a check reports it."""
+
+    subject: str
+    message: str
+    location: Location | None = None
+    evidence: dict[str, Any] = field(default_factory=dict)
+    status: Status = Status.FAIL
+    remediation: str | None = None
+    """A hint specific to this subject; the requirement's remediation is used otherwise."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a check returns. ``status`` is derived from the violations unless given."""
+
+    status: Status
+    evidence: dict[str, Any] = field(default_factory=dict)
+    violations: tuple[Violation, ...] = ()
+    message: str | None = None
+
+    @classmethod
+    def from_violations(
+        cls, violations: list[Violation], evidence: dict[str, Any] | None = None
+    ) -> Outcome:
+        status = worst_status([v.status for v in violations]) if violations else Status.PASS
+        return cls(status, evidence or {}, tuple(violations))
+
+    @classmethod
+    def not_applicable(cls, reason: str) -> Outcome:
+        return cls(Status.NOT_APPLICABLE, {"reason": reason}, (), reason)
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """Everything a check may read. Checks never write."""
+
+    workspace: Workspace
+    pack: Pack
+    requirement: Requirement
+    system: SystemCard | None
+    """The system assessed (None for organisation scope or use cases without a system)."""
+    use_cases: tuple[UseCase, ...]
+    """Use cases in scope: the system's, for ``use_case`` scope; empty otherwise."""
+    thresholds: Mapping[str, ThresholdValue]
+    """Effective thresholds: the pack's, made stricter by ``charter.yaml``."""
+    as_of: date
+    """The date verdicts are judged at (``--as-of``)."""
+
+    def threshold(self, name: str) -> float:
+        value = self.thresholds[name]
+        if isinstance(value, tuple):
+            raise TypeError(f"threshold {name!r} is a band")
+        return value
+
+
+class Check(ABC):
+    """A registered check. Subclasses declare metadata as class attributes.
+
+    The docstring of the subclass says what it measures; it is copied into the generated
+    check catalogue.
+    """
+
+    id: ClassVar[str]
+    title: ClassVar[str]
+    requirements: ClassVar[tuple[str, ...]]
+    """Requirements it evidences, as ``pack:REQ-ID``."""
+    scope: ClassVar[Scope] = Scope.SYSTEM
+    applies_to: ClassVar[tuple[Category, ...]] = tuple(Category)
+    inputs: ClassVar[tuple[str, ...]] = ()
+    """Workspace files or evidence it reads."""
+    parameters: ClassVar[tuple[str, ...]] = ()
+    """Threshold names it reads from the pack."""
+
+    @abstractmethod
+    def run(self, ctx: CheckContext) -> Outcome:
+        """Assess one target. Raising is allowed: the audit turns it into ``error``."""
+
+
+class CheckCatalog(Protocol):
+    """The registry as the audit service sees it."""
+
+    def get(self, check_id: str) -> type[Check] | None: ...
+
+    def all(self) -> list[type[Check]]: ...

@@ -1,0 +1,178 @@
+"""The partner organisation: ``charter.yaml``, ``people.yaml``, ``tools.yaml``, training records."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import Field
+
+from charter.domain.base import Email, Identifier, StrictModel, Text
+
+
+class PlatformContact(StrictModel):
+    name: Text
+    """Name of the partner's contact at the platform (who receives GenAI disclosures)."""
+    email: Email
+    """E-mail address of that contact."""
+
+
+class PartnerInfo(StrictModel):
+    id: Identifier
+    """Stable partner id, as the platform knows it (e.g. ``northwind-post``)."""
+    name: Text
+    """Display name of the partner organisation."""
+    legal_name: Text | None = None
+    """Registered legal entity, if it differs from the display name."""
+    country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    """ISO 3166-1 alpha-2 country of the legal entity."""
+    services: list[Text] = []
+    """What the partner does for the platform (``localisation``, ``post-production``...)."""
+    compliance_lead: Identifier
+    """Person id (``people.yaml``) who owns AI compliance for the partner."""
+    platform_contact: PlatformContact
+    """The partner's contact at the platform."""
+
+
+class PackPin(StrictModel):
+    pack: Identifier
+    """Guideline pack id, e.g. ``partner-ai-usage``."""
+    version: str = Field(pattern=r"^\d{4}\.\d+$")
+    """Pinned pack version, e.g. ``2026.1``."""
+
+
+class ThresholdOverride(StrictModel):
+    pack: Identifier
+    """Pack whose threshold is made stricter."""
+    requirement: Text
+    """Requirement id inside the pack (e.g. ``DOC-02``)."""
+    check: Text
+    """Check id the threshold belongs to (e.g. ``documentation.review_freshness``)."""
+    parameter: Identifier
+    """Threshold parameter name (e.g. ``max_age_days``)."""
+    value: float | list[float]
+    """New value: a number for ``max``/``min`` thresholds, ``[low, high]`` for ``band``.
+    It must be at least as strict as the pack's; a looser value is an input error."""
+    reason: Text | None = None
+    """Why the partner holds itself to a stricter value."""
+
+
+class WorkspaceConfig(StrictModel):
+    """``charter.yaml``: who the partner is and what it is held to."""
+
+    partner: PartnerInfo
+    """The partner organisation."""
+    guidelines: list[PackPin] = Field(min_length=1)
+    """Guideline packs and versions this workspace is audited against."""
+    thresholds: list[ThresholdOverride] = []
+    """Local thresholds stricter than the packs' (never looser)."""
+
+
+class Role(StrEnum):
+    OWNER = "owner"
+    OPERATOR = "operator"
+    APPROVER = "approver"
+    REVIEWER = "reviewer"
+    EXECUTIVE = "executive"
+    INCIDENT_CONTACT = "incident_contact"
+    COMPLIANCE_LEAD = "compliance_lead"
+
+
+class Person(StrictModel):
+    id: Identifier
+    """Person id referenced by cards, use cases and training records."""
+    name: Text
+    """Full name."""
+    email: Email
+    """Work e-mail; also how ``--as`` and the git e-mail are matched."""
+    team: Text
+    """Team or department (training coverage is reported per team)."""
+    roles: list[Role] = []
+    """Roles the person may hold: owner, operator, approver, reviewer, executive,
+    incident_contact, compliance_lead."""
+    active: bool = True
+    """False once the person has left; inactive people may not hold roles on cards."""
+
+
+class PeopleRegister(StrictModel):
+    """``people.yaml``: everyone a card, use case or record names."""
+
+    people: list[Person]
+    """The people."""
+
+
+class ToolKind(StrEnum):
+    GENAI_IMAGE = "genai_image"
+    GENAI_VIDEO = "genai_video"
+    GENAI_AUDIO = "genai_audio"
+    GENAI_TEXT = "genai_text"
+    TRANSCRIPTION = "transcription"
+    TRANSLATION = "translation"
+    ML_PLATFORM = "ml_platform"
+    ANALYTICS = "analytics"
+    OTHER = "other"
+
+
+class UseStage(StrEnum):
+    IDEATION = "ideation"
+    TEMPORARY = "temporary"
+    FINAL_DELIVERABLE = "final_deliverable"
+
+
+class Tool(StrictModel):
+    id: Identifier
+    """Tool id referenced by system cards and use cases."""
+    name: Text
+    """Product name."""
+    vendor: Text
+    """Company that provides it (``in-house`` for own tools)."""
+    kind: ToolKind
+    """What sort of tool it is."""
+    version: Text | None = None
+    """Version or model name in use, when the vendor publishes one."""
+    enterprise_agreement: bool
+    """An enterprise agreement covers the partner's use (confidentiality, no training)."""
+    agreement_reference: Text | None = None
+    """Contract or order-form reference of that agreement."""
+    stores_inputs: bool | None = None
+    """The tool keeps prompts, uploads or outputs after the session (None: unknown)."""
+    trains_on_inputs: bool | None = None
+    """The vendor may train or fine-tune on the partner's inputs or outputs (None: unknown)."""
+    resells_inputs: bool | None = None
+    """The vendor may share or sell inputs to third parties (None: unknown)."""
+    retention_days: int | None = Field(default=None, ge=0)
+    """How long the vendor keeps inputs, in days."""
+    region: Text | None = None
+    """Where data is processed (e.g. ``EU``, ``US``)."""
+    approved_stages: list[UseStage] = []
+    """Stages of content production the tool is approved for."""
+    approved_for_personal_data: bool = False
+    """The tool is approved to receive personal data."""
+    approved_for_unreleased_assets: bool = False
+    """The tool is approved to receive unreleased platform assets."""
+    terms_reviewed_on: date | None = None
+    """When the partner last reviewed the vendor's data terms."""
+    terms_url: Text | None = None
+    """Where the vendor's data terms are published."""
+
+
+class ToolRegister(StrictModel):
+    """``tools.yaml``: every AI tool and vendor the partner uses, with its data terms."""
+
+    tools: list[Tool]
+    """The tools."""
+
+
+class TrainingRecord(StrictModel):
+    """One row of ``training/records.csv``."""
+
+    person: Identifier
+    """Person id from ``people.yaml``."""
+    module: Identifier
+    """Training module id from a pinned guideline pack."""
+    version: str = Field(pattern=r"^\d{4}\.\d+$")
+    """Guideline pack version the module content belonged to."""
+    completed_on: date
+    """Completion date (ISO 8601)."""
+    evidence: str | None = None
+    """Certificate id or LMS reference."""

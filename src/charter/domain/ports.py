@@ -1,0 +1,57 @@
+"""Ports: what services need from the outside world, as protocols the adapters implement."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from charter.domain.audit import AuditReport
+from charter.domain.guidelines import Pack
+from charter.domain.workspace import Workspace
+
+
+class PackLibrary(Protocol):
+    def list_packs(self) -> list[tuple[str, str, str]]:
+        """(pack id, version, title) of every available pack version, oldest first."""
+        ...
+
+    def get(self, pack_id: str, version: str) -> Pack:
+        """A pack version; raises ``InputError`` when unknown."""
+        ...
+
+
+class WorkspaceReader(Protocol):
+    def __call__(self, root: Path) -> Workspace:
+        """Load and validate a workspace; raises ``InputError`` listing every problem."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    run_id: str
+    started_at: datetime
+    partner: str
+    scope: str
+    guidelines: str
+    score: float | None
+    status: str
+    findings: int
+    actor: str | None
+
+
+class RunStore(Protocol):
+    def save_run(self, report: AuditReport, scope: str, document: dict[str, Any]) -> None:
+        """Store a run atomically: all of it or nothing."""
+        ...
+
+    def latest_fingerprints(self, partner: str, scope: str) -> tuple[str, set[str]] | None:
+        """(run id, fingerprints of its findings) of the latest run with that scope."""
+        ...
+
+    def list_runs(self, limit: int = 20) -> list[RunSummary]: ...
+
+    def read_run(self, run_id: str) -> dict[str, Any]:
+        """The stored ``charter.audit/v1`` document; raises ``InputError`` when unknown."""
+        ...

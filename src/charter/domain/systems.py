@@ -1,0 +1,250 @@
+"""AI system cards: ``systems/<id>.yaml``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import date
+from enum import StrEnum
+
+from pydantic import Field
+
+from charter.domain.base import Identifier, StrictModel, Text
+
+
+class Category(StrEnum):
+    RECOMMENDATION = "recommendation"
+    CONTENT_GENERATION = "content_generation"
+    MARKETING_ANALYTICS = "marketing_analytics"
+    CUSTOMER_SUPPORT = "customer_support"
+    OTHER = "other"
+
+
+class Lifecycle(StrEnum):
+    PLANNED = "planned"
+    DEVELOPMENT = "development"
+    PILOT = "pilot"
+    PRODUCTION = "production"
+    RETIRED = "retired"
+
+
+class DataKind(StrEnum):
+    TRAINING = "training"
+    FINE_TUNING = "fine_tuning"
+    INPUT = "input"
+    FEATURES = "features"
+    EVALUATION = "evaluation"
+    LOGS = "logs"
+    OUTPUT = "output"
+
+
+class LegalBasis(StrEnum):
+    """GDPR Art. 6(1)(a)-(f)."""
+
+    CONSENT = "consent"
+    CONTRACT = "contract"
+    LEGAL_OBLIGATION = "legal_obligation"
+    VITAL_INTERESTS = "vital_interests"
+    PUBLIC_TASK = "public_task"
+    LEGITIMATE_INTERESTS = "legitimate_interests"
+
+
+class DataSource(StrictModel):
+    id: Identifier
+    """Id of the source inside this card."""
+    name: Text
+    """What the data is."""
+    kind: DataKind
+    """Role of the data in the system."""
+    location: Text
+    """Where the data lives (bucket, table, path)."""
+    provenance: Text | None = None
+    """Where the data comes from: own collection, licensed, platform-supplied, public."""
+    from_platform: bool = False
+    """The data was supplied by the platform (platform data terms apply)."""
+    personal_data: bool
+    """The source holds personal data (GDPR Art. 4(1))."""
+    personal_data_categories: list[Text] = []
+    """Categories of personal data (``contact``, ``viewing_history``, ``voice``...)."""
+    special_categories: bool = False
+    """Holds GDPR Art. 9 special-category data (health, ethnicity, biometrics...)."""
+    data_subjects: list[Text] = []
+    """Whose data it is (``subscribers``, ``performers``, ``employees``...)."""
+    legal_basis: LegalBasis | None = None
+    """Lawful basis for processing personal data (required when ``personal_data``)."""
+    consent_reference: Text | None = None
+    """Where consent is recorded (required when the legal basis is consent or the data is
+    special-category)."""
+    retention_days: int | None = Field(default=None, ge=0)
+    """How long records are kept, in days (required when ``personal_data``)."""
+    recipients: list[Text] = []
+    """Who receives the data outside the partner (GDPR Art. 30(1)(d))."""
+    transfers: list[Text] = []
+    """Countries outside the EEA the data goes to, with the transfer mechanism."""
+
+
+class AlgorithmicProcess(StrictModel):
+    model_type: Text
+    """Kind of model (``gradient-boosted trees``, ``diffusion model``, ``LLM``...)."""
+    provider: Text
+    """Who built the model: ``in-house`` or the vendor."""
+    model_name: Text | None = None
+    """Model or product name and version."""
+    training_data: Text | None = None
+    """Summary of the data the model was trained or fine-tuned on (or ``vendor model, not
+    trained by the partner``)."""
+    features: list[Text] = []
+    """Input features or prompt inputs."""
+    evaluation: Text | None = None
+    """How quality is evaluated, with the metrics and their latest values."""
+    limitations: Text | None = None
+    """Known limitations and failure modes."""
+    last_trained: date | None = None
+    """When the model was last trained or its vendor version last changed."""
+
+
+class OversightLevel(StrEnum):
+    HUMAN_IN_THE_LOOP = "human_in_the_loop"
+    HUMAN_ON_THE_LOOP = "human_on_the_loop"
+    HUMAN_IN_COMMAND = "human_in_command"
+    NONE = "none"
+
+
+class DecisionType(StrEnum):
+    """Whether wrong decisions hurt by acting (punitive) or by withholding (assistive);
+    it selects the fairness metric that matters (the fairness tree)."""
+
+    PUNITIVE = "punitive"
+    ASSISTIVE = "assistive"
+    NONE = "none"
+
+
+class DecisionFramework(StrictModel):
+    automated_decisions: bool
+    """The system takes decisions about people without a human deciding each one."""
+    decision_type: DecisionType = DecisionType.NONE
+    """Punitive or assistive decisions (fairness tree); ``none`` if it decides nothing
+    about people."""
+    human_oversight: OversightLevel
+    """How humans oversee outputs."""
+    override: Text | None = None
+    """How a human overrides or stops an output."""
+    escalation: Text | None = None
+    """Who is alerted and how when outputs go wrong."""
+    user_recourse: Text | None = None
+    """How affected people contest a decision (required for automated decisions)."""
+
+
+class Labelling(StrEnum):
+    NONE = "none"
+    VISIBLE_LABEL = "visible_label"
+    METADATA = "metadata"
+    C2PA = "c2pa"
+    VISIBLE_AND_C2PA = "visible_and_c2pa"
+
+
+class Transparency(StrictModel):
+    user_disclosure: Text | None = None
+    """What users are told about the AI (required for user-facing systems)."""
+    disclosure_location: Text | None = None
+    """Where users see that disclosure (UI screen, help page, first chat message)."""
+    ai_output_labelling: Labelling = Labelling.NONE
+    """How AI-generated output is labelled (EU AI Act Art. 50(2)): visible label,
+    metadata, C2PA content credentials."""
+
+
+class EvidenceSpec(StrictModel):
+    id: Identifier
+    """Evidence id inside the card."""
+    path: Text
+    """File, folder or glob relative to the workspace."""
+    description: Text | None = None
+    """What the evidence is."""
+
+
+class Evaluations(StrictModel):
+    fairness: list[EvidenceSpec] = []
+    """Decision or impression logs for fairness checks."""
+    privacy: list[EvidenceSpec] = []
+    """Datasets and text for privacy scans."""
+    quality: list[EvidenceSpec] = []
+    """AI-made deliverables for quality control."""
+
+
+class Monitoring(StrictModel):
+    schedule: Text
+    """``daily``, ``weekly``, ``monthly`` or a cron expression."""
+    metrics: list[Text] = []
+    """Metrics watched (``demographic_parity_ratio``, ``psi:score``...)."""
+    reference_window: Text | None = None
+    """Reference period, e.g. ``2026-01-01/2026-03-31``."""
+    current_window: Text | None = None
+    """Current window length, e.g. ``P30D``."""
+    last_run: date | None = None
+    """When monitoring last ran (kept by ``charter monitor`` once it exists)."""
+
+
+class ReviewOutcome(StrEnum):
+    APPROVED = "approved"
+    APPROVED_WITH_CONDITIONS = "approved_with_conditions"
+    REJECTED = "rejected"
+
+
+class Review(StrictModel):
+    date: dt.date
+    """When the review was signed off."""
+    reviewer: Identifier
+    """Person id of the reviewer (must hold the ``reviewer`` role)."""
+    outcome: ReviewOutcome
+    """Review decision."""
+    notes: Text | None = None
+    """Conditions or remarks."""
+
+
+class SystemCard(StrictModel):
+    """``systems/<id>.yaml``: one AI system, documented as the platform requires."""
+
+    id: Identifier
+    """System id; must match the file name."""
+    name: Text
+    """Display name."""
+    category: Category
+    """``recommendation``, ``content_generation``, ``marketing_analytics``,
+    ``customer_support`` or ``other``; requirements apply by category."""
+    lifecycle: Lifecycle
+    """Where the system is in its life."""
+    version: Text | None = None
+    """Version of the system."""
+    purpose: Text
+    """Intended purpose and what is out of scope."""
+    user_facing: bool
+    """Platform users or the public interact with it or see its output directly."""
+    affected_persons: list[Text] = []
+    """Who its outputs affect (``subscribers``, ``performers``...)."""
+    platform_work: list[Text] = []
+    """Platform titles, productions or workflows it is used on."""
+    owner: Identifier
+    """Person accountable for the system day to day."""
+    accountable_executive: Identifier
+    """Executive who answers for the system."""
+    incident_contact: Identifier
+    """Person to call when it misbehaves."""
+    operators: list[Identifier] = []
+    """People who run or use the system (training coverage applies to them)."""
+    tools: list[Identifier] = []
+    """Tool ids from ``tools.yaml`` the system uses."""
+    data_sources: list[DataSource] = []
+    """Data the system is trained on, reads or writes."""
+    algorithmic_process: AlgorithmicProcess | None = None
+    """How it works."""
+    decision_framework: DecisionFramework | None = None
+    """How its outputs turn into decisions, and the human oversight."""
+    transparency: Transparency = Transparency()
+    """What users are told and how output is labelled."""
+    evaluations: Evaluations = Evaluations()
+    """Evidence the technical checks read."""
+    monitoring: Monitoring | None = None
+    """Ongoing monitoring (required in production)."""
+    reviews: list[Review] = []
+    """Review sign-offs, most recent last."""
+    dpia_reference: Text | None = None
+    """Reference of the data protection impact assessment, when one exists."""

@@ -1,0 +1,1 @@
+"""Engines: storage (SQLAlchemy + Alembic), keys, and later the Ibis scan engine."""

@@ -1,0 +1,67 @@
+"""Opening the database: SQLite under ``.charter/`` by default, PostgreSQL by URL."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import SQLAlchemyError
+
+from charter.domain.errors import InputError
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+DATABASE_URL_ENV = "CHARTER_DATABASE_URL"
+
+
+def database_url(workspace: Path) -> str:
+    """``CHARTER_DATABASE_URL`` if set, else ``sqlite:///<workspace>/.charter/charter.db``."""
+    url = os.environ.get(DATABASE_URL_ENV)
+    if url:
+        return url
+    state = workspace / ".charter"
+    state.mkdir(exist_ok=True)
+    gitignore = state / ".gitignore"
+    if not gitignore.exists():
+        gitignore.write_text("*\n")
+    return f"sqlite:///{state / 'charter.db'}"
+
+
+def open_database(url: str) -> Engine:
+    """Create the engine and bring the schema to the latest Alembic revision."""
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    try:
+        with engine.begin() as connection:
+            config = Config()
+            config.set_main_option("script_location", str(MIGRATIONS))
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        cause = getattr(exc, "orig", None) or exc
+        first_line = (str(cause).splitlines() or [""])[0]
+        raise InputError.at(
+            _redact(url), 0, 0, f"cannot open database: {type(cause).__name__}: {first_line}"
+        ) from exc
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def _redact(url: str) -> str:
+    """Hide a password in a database URL before it reaches a message."""
+    if "://" in url and "@" in url:
+        scheme, rest = url.split("://", 1)
+        credentials, host = rest.rsplit("@", 1)
+        user = credentials.split(":", 1)[0]
+        return f"{scheme}://{user}:***@{host}" if ":" in credentials else url
+    return url

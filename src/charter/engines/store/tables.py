@@ -1,0 +1,68 @@
+"""The one SQLAlchemy model set. Changes go through an Alembic revision in ``migrations/``."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class RunRow(Base):
+    __tablename__ = "runs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    partner: Mapped[str] = mapped_column(String(80))
+    scope: Mapped[str] = mapped_column(String(400))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    as_of: Mapped[date] = mapped_column(Date)
+    actor: Mapped[str | None] = mapped_column(String(80))
+    guidelines: Mapped[str] = mapped_column(String(400))
+    score: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(20))
+    findings_count: Mapped[int] = mapped_column(Integer)
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    __table_args__ = (Index("ix_runs_partner_scope_started", "partner", "scope", "started_at"),)
+
+
+class ResultRow(Base):
+    __tablename__ = "results"
+
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pack: Mapped[str] = mapped_column(String(80))
+    requirement: Mapped[str] = mapped_column(String(40))
+    check: Mapped[str] = mapped_column(String(120))
+    system: Mapped[str | None] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(30))
+    duration_ms: Mapped[float] = mapped_column(Float)
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class FindingRow(Base):
+    __tablename__ = "findings"
+
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), index=True)
+    pack: Mapped[str] = mapped_column(String(80))
+    requirement: Mapped[str] = mapped_column(String(40))
+    check: Mapped[str] = mapped_column(String(120))
+    principle: Mapped[str] = mapped_column(String(10))
+    system: Mapped[str | None] = mapped_column(String(80))
+    subject: Mapped[str] = mapped_column(String(400))
+    status: Mapped[str] = mapped_column(String(30))
+    severity: Mapped[str] = mapped_column(String(10))
+    message: Mapped[str] = mapped_column(Text)
+    remediation: Mapped[str] = mapped_column(Text)
+    file: Mapped[str | None] = mapped_column(String(400))
+    line: Mapped[int | None] = mapped_column(Integer)
+    column: Mapped[int | None] = mapped_column(Integer)
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON)

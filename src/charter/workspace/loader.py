@@ -1,0 +1,201 @@
+"""Load a workspace folder into a ``Workspace``, reporting every problem with its location."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from charter.domain.errors import InputError, InputProblem, Location
+from charter.domain.organisation import (
+    PeopleRegister,
+    ToolRegister,
+    TrainingRecord,
+    WorkspaceConfig,
+)
+from charter.domain.sources import SourceMap
+from charter.domain.systems import SystemCard
+from charter.domain.usecases import UseCase
+from charter.domain.workspace import (
+    CONFIG_FILE,
+    PEOPLE_FILE,
+    SYSTEMS_DIR,
+    TOOLS_FILE,
+    TRAINING_FILE,
+    USECASES_DIR,
+    Workspace,
+)
+from charter.sourcefiles.csv_source import read_csv_rows
+from charter.sourcefiles.models import located_problems, validate_model
+from charter.sourcefiles.yaml_source import read_yaml
+from charter.workspace.references import check_references
+
+M = TypeVar("M", bound=BaseModel)
+TRAINING_COLUMNS = ["person", "module", "version", "completed_on"]
+
+
+class _Collector:
+    """Gathers problems across files so one run reports all of them."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[InputProblem] = []
+        self.sources: dict[str, SourceMap] = {}
+
+    def shown(self, rel: str) -> str:
+        return str(self.root / rel)
+
+    def model(self, rel: str, model: type[M]) -> M | None:
+        shown = self.shown(rel)
+        try:
+            document = read_yaml(self.root / rel, shown)
+            self.sources[rel] = SourceMap(rel, document.source.positions)
+            return validate_model(model, document.data, document.source, shown)
+        except InputError as exc:
+            self.problems.extend(exc.problems)
+            return None
+
+
+def load_workspace(root: Path) -> Workspace:
+    """Load and validate the workspace at ``root``.
+
+    Raises
+    ------
+    InputError
+        Listing every problem found (syntax, schema, duplicates, dangling references).
+    """
+    if not root.is_dir():
+        raise InputError.at(str(root), 0, 0, "workspace folder does not exist")
+    if not (root / CONFIG_FILE).is_file():
+        raise InputError.at(
+            str(root / CONFIG_FILE), 0, 0, "no charter.yaml here: run 'charter init' to create one"
+        )
+    c = _Collector(root)
+    config = c.model(CONFIG_FILE, WorkspaceConfig)
+    people = c.model(PEOPLE_FILE, PeopleRegister) if _exists(c, PEOPLE_FILE) else None
+    tools = c.model(TOOLS_FILE, ToolRegister) if _exists(c, TOOLS_FILE) else None
+    systems = _cards(c, SYSTEMS_DIR, SystemCard)
+    use_cases = _cards(c, USECASES_DIR, UseCase)
+    training = _training(c)
+    if c.problems or config is None or people is None or tools is None:
+        raise InputError(c.problems)
+    people_by_id = _unique(c, PEOPLE_FILE, "people", people.people, "person")
+    tools_by_id = _unique(c, TOOLS_FILE, "tools", tools.tools, "tool")
+    workspace = Workspace(
+        root=root,
+        config=config,
+        people=people_by_id,
+        tools=tools_by_id,
+        systems=systems,
+        use_cases=use_cases,
+        training=training,
+        sources=c.sources,
+    )
+    c.problems.extend(_relocate(root, check_references(workspace)))
+    if c.problems:
+        raise InputError(c.problems)
+    return workspace
+
+
+def _exists(c: _Collector, rel: str) -> bool:
+    if (c.root / rel).is_file():
+        return True
+    c.problems.append(InputProblem(Location(c.shown(rel)), "required file is missing"))
+    return False
+
+
+def _cards(c: _Collector, folder: str, model: type[M]) -> dict[str, M]:
+    cards: dict[str, M] = {}
+    directory = c.root / folder
+    if not directory.is_dir():
+        return cards
+    for path in sorted(directory.iterdir()):
+        if path.suffix == ".yml":
+            c.problems.append(
+                InputProblem(Location(c.shown(f"{folder}/{path.name}")), "use the .yaml extension")
+            )
+            continue
+        if path.suffix != ".yaml" or path.name.startswith("."):
+            continue
+        rel = f"{folder}/{path.name}"
+        card = c.model(rel, model)
+        if card is None:
+            continue
+        card_id = str(getattr(card, "id"))  # noqa: B009 - both card models have an id
+        if card_id != path.stem:
+            line, column = c.sources[rel].positions.get(("id",), (1, 1))
+            c.problems.append(
+                InputProblem(
+                    Location(c.shown(rel), line, column),
+                    f"id '{card_id}' does not match the file name '{path.stem}'",
+                )
+            )
+            continue
+        cards[card_id] = card
+    return cards
+
+
+def _training(c: _Collector) -> list[TrainingRecord]:
+    path = c.root / TRAINING_FILE
+    if not path.is_file():
+        return []
+    shown = c.shown(TRAINING_FILE)
+    try:
+        table = read_csv_rows(path, TRAINING_COLUMNS, shown)
+    except InputError as exc:
+        c.problems.extend(exc.problems)
+        return []
+    c.sources[TRAINING_FILE] = SourceMap(TRAINING_FILE, table.source.positions)
+    fields = set(TrainingRecord.model_fields)
+    for name in table.header:
+        if name not in fields:
+            c.problems.append(
+                InputProblem(
+                    Location(shown, 1, table.header.index(name) + 1),
+                    f"unknown column '{name}' (expected: {', '.join(fields)})",
+                )
+            )
+    records: list[TrainingRecord] = []
+    for index, row in enumerate(table.rows):
+        data: dict[str, Any] = {k: (v or None) for k, v in row.items() if k in fields}
+        try:
+            records.append(TrainingRecord.model_validate(data))
+        except ValidationError as exc:
+            row_source = SourceMap(
+                shown,
+                {
+                    (k[1],): v
+                    for k, v in table.source.positions.items()
+                    if k[0] == index and len(k) > 1
+                },
+            )
+            row_source.positions[()] = table.source.positions[(index,)]
+            c.problems.extend(located_problems(exc, TrainingRecord, row_source, shown))
+    return records
+
+
+def _unique(c: _Collector, rel: str, key: str, items: Iterable[Any], label: str) -> dict[str, Any]:
+    by_id: dict[str, Any] = {}
+    for index, item in enumerate(items):
+        if item.id in by_id:
+            line, column = c.sources[rel].positions.get((key, index, "id"), (0, 0))
+            c.problems.append(
+                InputProblem(
+                    Location(c.shown(rel), line, column), f"duplicate {label} id '{item.id}'"
+                )
+            )
+            continue
+        by_id[item.id] = item
+    return by_id
+
+
+def _relocate(root: Path, problems: list[InputProblem]) -> list[InputProblem]:
+    """Reference problems are found with workspace-relative locations; show them from root."""
+    return [
+        InputProblem(
+            Location(str(root / p.location.file), p.location.line, p.location.column), p.message
+        )
+        for p in problems
+    ]
