@@ -44,6 +44,12 @@ class Workspace:
         source = self.sources.get(file)
         return source.locate(path) if source else Location(file)
 
+    def locate_input(self, file: str, path: Sequence[str | int] = ()) -> Location:
+        """Like ``locate``, with the file shown from the workspace root as the user gave it
+        (for input errors people open in an editor; findings stay workspace-relative)."""
+        found = self.locate(file, path)
+        return Location(str(self.root / found.file), found.line, found.column)
+
     def locate_system(self, system_id: str, path: Sequence[str | int] = ()) -> Location:
         return self.locate(self.system_file(system_id), path)
 

@@ -57,12 +57,16 @@ def diff_packs(old: Pack, new: Pack) -> PackDiff:
     for name in ("severity_weights", "cutoffs", "remediation_days", "reporting_days"):
         a, b = getattr(old, name).model_dump(), getattr(new, name).model_dump()
         settings.update({f"{name}.{k}": (a[k], b[k]) for k in a if a[k] != b[k]})
-    modules_a = {m.id: m.model_dump() for m in old.training_modules}
-    modules_b = {m.id: m.model_dump() for m in new.training_modules}
+    modules_a = {m.id: m.model_dump(mode="json") for m in old.training_modules}
+    modules_b = {m.id: m.model_dump(mode="json") for m in new.training_modules}
     for module_id in sorted(modules_a.keys() | modules_b.keys()):
         a_mod, b_mod = modules_a.get(module_id), modules_b.get(module_id)
-        if a_mod != b_mod:
-            settings[f"training_modules.{module_id}"] = (a_mod, b_mod)
+        if a_mod is None or b_mod is None:
+            settings[f"training_modules.{module_id}"] = (a_mod and "present", b_mod and "present")
+            continue
+        for key in a_mod:
+            if a_mod[key] != b_mod[key]:
+                settings[f"training_modules.{module_id}.{key}"] = (a_mod[key], b_mod[key])
     return PackDiff(
         old=old.ref,
         new=new.ref,

@@ -35,7 +35,7 @@ def effective_thresholds(
     for index, override in enumerate(workspace.config.thresholds):
 
         def where(field: str, i: int = index) -> Location:
-            return workspace.locate(CONFIG_FILE, ("thresholds", i, field))
+            return workspace.locate_input(CONFIG_FILE, ("thresholds", i, field))
 
         found_pack = by_pack.get(override.pack)
         if found_pack is None:

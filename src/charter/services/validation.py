@@ -42,7 +42,7 @@ def resolve_packs(
             try:
                 packs.append(library.get(pin.pack, pin.version))
             except InputError as exc:
-                location = workspace.locate(CONFIG_FILE, ("guidelines", i))
+                location = workspace.locate_input(CONFIG_FILE, ("guidelines", i))
                 problems.extend(InputProblem(location, p.message) for p in exc.problems)
     if problems:
         raise InputError(problems)
@@ -66,14 +66,14 @@ def _check_training(workspace: Workspace, packs: list[Pack]) -> None:
             known = ", ".join(sorted(modules)) or "none"
             problems.append(
                 InputProblem(
-                    workspace.locate(TRAINING_FILE, (i, "module")),
+                    workspace.locate_input(TRAINING_FILE, (i, "module")),
                     f"unknown training module '{record.module}' (known: {known})",
                 )
             )
         elif version_key(record.version) > version_key(pack.version):
             problems.append(
                 InputProblem(
-                    workspace.locate(TRAINING_FILE, (i, "version")),
+                    workspace.locate_input(TRAINING_FILE, (i, "version")),
                     f"version {record.version} is newer than the pinned {pack.ref}",
                 )
             )

@@ -1,0 +1,126 @@
+"""Inline SVG charts for the HTML report: plain markup, no script, no external reference.
+
+Every chart carries a ``<title>`` and ``<desc>`` (named by ``aria-labelledby``) and writes its
+numbers as text, so it reads without colour and with a screen reader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+_FONT = "font-family=\"system-ui, -apple-system, 'Segoe UI', sans-serif\" font-size=\"12\""
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One row of a horizontal bar chart."""
+
+    label: str
+    value: float | None
+    """Length of the bar in chart units; ``None`` draws no bar (nothing to measure)."""
+    text: str
+    """What is written after the bar (the figure, or why there is none)."""
+    colour: str
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One part of a stacked bar."""
+
+    label: str
+    count: int
+    colour: str
+
+
+def bar_chart(
+    bars: list[Bar],
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    maximum: float = 100.0,
+    ticks: tuple[float, ...] = (0, 25, 50, 75, 100),
+) -> str:
+    """Horizontal bars from 0 to ``maximum`` with a labelled axis."""
+    label_width, plot_width, value_width = 210, 330, 170
+    row, top = 26, 8
+    width = label_width + plot_width + value_width
+    height = top + row * len(bars) + 26
+    parts = [_open(chart_id, title, description, width, height)]
+    for tick in ticks:
+        x = label_width + plot_width * tick / maximum
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{top + row * len(bars)}" '
+            'stroke="#d0d4d9" stroke-width="1"/>'
+            f'<text x="{x:.1f}" y="{top + row * len(bars) + 16}" text-anchor="middle" '
+            f'fill="#4a5560" {_FONT}>{tick:g}</text>'
+        )
+    for i, bar in enumerate(bars):
+        y = top + i * row
+        parts.append(
+            f'<text x="{label_width - 8}" y="{y + 17}" text-anchor="end" fill="#1f2933" '
+            f"{_FONT}>{escape(bar.label)}</text>"
+        )
+        length = 0.0
+        if bar.value is not None:
+            length = plot_width * max(0.0, min(bar.value, maximum)) / maximum
+            parts.append(
+                f'<rect x="{label_width}" y="{y + 5}" width="{length:.1f}" height="16" '
+                f'fill="{escape(bar.colour)}"><title>{escape(bar.label)}: '
+                f"{escape(bar.text)}</title></rect>"
+            )
+        parts.append(
+            f'<text x="{label_width + length + 6:.1f}" y="{y + 17}" fill="#1f2933" '
+            f"{_FONT}>{escape(bar.text)}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def stacked_bar(segments: list[Segment], *, chart_id: str, title: str, description: str) -> str:
+    """One bar split by count, with a legend giving each count as text."""
+    width, bar_height, legend_row = 710, 24, 22
+    total = sum(s.count for s in segments)
+    height = 8 + bar_height + 12 + legend_row
+    parts = [_open(chart_id, title, description, width, height)]
+    if total == 0:
+        parts.append(
+            f'<rect x="0" y="8" width="{width}" height="{bar_height}" fill="#eef0f2"/>'
+            f'<text x="8" y="25" fill="#1f2933" {_FONT}>none</text>'
+        )
+    x = 0.0
+    for segment in segments:
+        if not segment.count:
+            continue
+        length = width * segment.count / total
+        parts.append(
+            f'<rect x="{x:.1f}" y="8" width="{length:.1f}" height="{bar_height}" '
+            f'fill="{escape(segment.colour)}"><title>{escape(segment.label)}: '
+            f"{segment.count}</title></rect>"
+        )
+        x += length
+    legend_y = 8 + bar_height + 12
+    step = width / max(len(segments), 1)
+    for i, segment in enumerate(segments):
+        lx = i * step
+        parts.append(
+            f'<rect x="{lx:.1f}" y="{legend_y}" width="12" height="12" '
+            f'fill="{escape(segment.colour)}"/>'
+            f'<text x="{lx + 17:.1f}" y="{legend_y + 11}" fill="#1f2933" {_FONT}>'
+            f"{escape(segment.label)}: {segment.count}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _open(chart_id: str, title: str, description: str, width: int, height: int) -> str:
+    cid = escape(chart_id)
+    return (
+        # Inline SVG in HTML needs no xmlns: the HTML parser puts it in the SVG namespace.
+        f'<svg class="chart" role="img" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'aria-labelledby="{cid}-title {cid}-desc">'
+        f'<title id="{cid}-title">{escape(title)}</title>'
+        f'<desc id="{cid}-desc">{escape(description)}</desc>'
+    )
