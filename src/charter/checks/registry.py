@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from importlib.metadata import entry_points
 
 from charter.domain.checks import Check
+from charter.domain.errors import InputError
 
 ENTRY_POINT_GROUP = "charter.checks"
 
@@ -49,7 +50,11 @@ def load_registry() -> CheckRegistry:
     included. Each entry point names a ``register_checks()`` hook returning check classes."""
     registry = CheckRegistry()
     for entry_point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
-        hook: RegisterHook = entry_point.load()
-        for check in hook():
-            registry.register(check, origin=entry_point.name)
+        where = f"entry point {ENTRY_POINT_GROUP}:{entry_point.name} ({entry_point.value})"
+        try:
+            hook: RegisterHook = entry_point.load()
+            for check in hook():
+                registry.register(check, origin=entry_point.name)
+        except (DuplicateCheckError, TypeError, ImportError, AttributeError) as exc:
+            raise InputError.at(where, 0, 0, f"cannot register checks: {exc}") from exc
     return registry

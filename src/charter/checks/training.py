@@ -33,6 +33,8 @@ class TrainingCoverage(Check):
             return Outcome.not_applicable("no training module of this pack applies")
         records: dict[tuple[str, str], list[TrainingRecord]] = {}
         for record in ctx.workspace.training:
+            if record.completed_on > ctx.as_of:
+                continue  # not completed yet on the audit date
             records.setdefault((record.person, record.module), []).append(record)
         violations: list[Violation] = []
         trained = 0
@@ -45,7 +47,7 @@ class TrainingCoverage(Check):
                     r
                     for r in records.get((person_id, module.id), [])
                     if version_key(r.version) >= version_key(module.changed_in)
-                    and 0 <= (ctx.as_of - r.completed_on).days <= max_age
+                    and (ctx.as_of - r.completed_on).days <= max_age
                 ]
                 if valid:
                     trained += 1

@@ -101,15 +101,19 @@ def audit(
     )
     runs = composition.run_store(directory) if store else None
     scope = run_scope(workspace.config.partner.id, system, packs)
-    report = run_audit(
-        request,
-        previous=(lambda _s: runs.latest_fingerprints(workspace.config.partner.id, scope))
-        if runs
-        else (lambda _s: None),
-    )
-    document = audit_document(report)
-    if runs:
-        record_audit(runs, report, document, packs)
+    try:
+        report = run_audit(
+            request,
+            previous=(lambda _s: runs.latest_fingerprints(workspace.config.partner.id, scope))
+            if runs
+            else (lambda _s: None),
+        )
+        document = audit_document(report)
+        if runs:
+            record_audit(runs, report, document, packs)
+    finally:
+        if runs:
+            runs.close()
     text = render_audit(fmt, document, packs)
     if output is not None:
         write_output(text, output)

@@ -21,9 +21,15 @@ def list_runs(
     """List the latest runs, newest first."""
     from charter import composition
 
-    runs = composition.run_store(workspace).list_runs(limit)
+    store = composition.run_store(workspace)
+    try:
+        runs = store.list_runs(limit)
+    finally:
+        store.close()
     if output_format is ListFormat.JSON:
-        print_json([r.__dict__ for r in runs])
+        from dataclasses import asdict
+
+        print_json([asdict(r) for r in runs])
         return
     from rich.console import Console
     from rich.table import Table
@@ -74,7 +80,11 @@ def show_run(
         fmt = AuditFormat(output_format)
     except ValueError:
         fail_input(f"--format: '{output_format}' is not one of table, json, html, sarif, junit")
-    document = composition.run_store(workspace).read_run(run_id)
+    store = composition.run_store(workspace)
+    try:
+        document = store.read_run(run_id)
+    finally:
+        store.close()
     library = composition.pack_library()
     packs = [library.get(g["pack"], g["version"]) for g in document["guidelines"]]
     write_output(render_audit(fmt, document, packs), output)

@@ -19,6 +19,10 @@ from charter.engines.store.tables import FindingRow, ResultRow, RunRow
 class SqlRunStore:
     engine: Engine
 
+    def close(self) -> None:
+        """Release pooled connections."""
+        self.engine.dispose()
+
     def save_run(self, report: AuditReport, scope: str, document: dict[str, Any]) -> None:
         with Session(self.engine) as session, session.begin():
             session.add(
