@@ -38,20 +38,39 @@ def main() -> None:
         cases = {
             "charter --help": ([str(CHARTER), "--help"], 0.3),
             "charter audit example (stored, SQLite)": (
-                [str(CHARTER), "audit", str(example), "--as-of", "2026-11-24", "--format", "json",
-                 "--output", str(Path(state) / "a.json")],
+                [
+                    str(CHARTER),
+                    "audit",
+                    str(example),
+                    "--as-of",
+                    "2026-11-24",
+                    "--format",
+                    "json",
+                    "--output",
+                    str(Path(state) / "a.json"),
+                ],
                 2.0,
             ),
             "charter audit example --no-store": (
-                [str(CHARTER), "audit", str(example), "--as-of", "2026-11-24", "--no-store",
-                 "--format", "json"],
+                [
+                    str(CHARTER),
+                    "audit",
+                    str(example),
+                    "--as-of",
+                    "2026-11-24",
+                    "--no-store",
+                    "--format",
+                    "json",
+                ],
                 2.0,
             ),
         }
         print(f"{'command':<42} {'median s':>9} {'max s':>7} {'target s':>9} {'median/target':>14}")
         for name, (argv, target) in cases.items():
             median, worst = timed(argv, args.runs)
-            print(f"{name:<42} {median:>9.3f} {worst:>7.3f} {target:>9.1f} {median / target:>14.2f}")
+            print(
+                f"{name:<42} {median:>9.3f} {worst:>7.3f} {target:>9.1f} {median / target:>14.2f}"
+            )
 
 
 if __name__ == "__main__":

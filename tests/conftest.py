@@ -36,59 +36,119 @@ def minimal_workspace_files() -> dict[str, Any]:
         },
         "people.yaml": {
             "people": [
-                {"id": "lead", "name": "Lee Lead", "email": "lee@acme.example", "team": "Compliance",
-                 "roles": ["compliance_lead", "reviewer", "approver"]},
-                {"id": "owner", "name": "Olu Owner", "email": "olu@acme.example", "team": "Data",
-                 "roles": ["owner", "incident_contact"]},
-                {"id": "exec", "name": "Eve Exec", "email": "eve@acme.example", "team": "Board",
-                 "roles": ["executive"]},
-                {"id": "op", "name": "Ola Operator", "email": "ola@acme.example", "team": "Data",
-                 "roles": ["operator"]},
+                {
+                    "id": "lead",
+                    "name": "Lee Lead",
+                    "email": "lee@acme.example",
+                    "team": "Compliance",
+                    "roles": ["compliance_lead", "reviewer", "approver"],
+                },
+                {
+                    "id": "owner",
+                    "name": "Olu Owner",
+                    "email": "olu@acme.example",
+                    "team": "Data",
+                    "roles": ["owner", "incident_contact"],
+                },
+                {
+                    "id": "exec",
+                    "name": "Eve Exec",
+                    "email": "eve@acme.example",
+                    "team": "Board",
+                    "roles": ["executive"],
+                },
+                {
+                    "id": "op",
+                    "name": "Ola Operator",
+                    "email": "ola@acme.example",
+                    "team": "Data",
+                    "roles": ["operator"],
+                },
             ]
         },
         "tools.yaml": {
             "tools": [
-                {"id": "mlplat", "name": "ML Platform", "vendor": "in-house", "kind": "ml_platform",
-                 "enterprise_agreement": True, "stores_inputs": False, "trains_on_inputs": False,
-                 "resells_inputs": False, "retention_days": 0, "region": "EU",
-                 "approved_stages": ["ideation", "temporary", "final_deliverable"],
-                 "approved_for_personal_data": True, "terms_reviewed_on": "2026-06-01"},
+                {
+                    "id": "mlplat",
+                    "name": "ML Platform",
+                    "vendor": "in-house",
+                    "kind": "ml_platform",
+                    "enterprise_agreement": True,
+                    "stores_inputs": False,
+                    "trains_on_inputs": False,
+                    "resells_inputs": False,
+                    "retention_days": 0,
+                    "region": "EU",
+                    "approved_stages": ["ideation", "temporary", "final_deliverable"],
+                    "approved_for_personal_data": True,
+                    "terms_reviewed_on": "2026-06-01",
+                },
             ]
         },
         "systems/reco.yaml": {
-            "id": "reco", "name": "Title recommender", "category": "recommendation",
-            "lifecycle": "production", "purpose": "Rank catalogue titles for subscribers.",
-            "user_facing": True, "owner": "owner", "accountable_executive": "exec",
-            "incident_contact": "owner", "operators": ["op"], "tools": ["mlplat"],
+            "id": "reco",
+            "name": "Title recommender",
+            "category": "recommendation",
+            "lifecycle": "production",
+            "purpose": "Rank catalogue titles for subscribers.",
+            "user_facing": True,
+            "owner": "owner",
+            "accountable_executive": "exec",
+            "incident_contact": "owner",
+            "operators": ["op"],
+            "tools": ["mlplat"],
             "data_sources": [
-                {"id": "views", "name": "Viewing history", "kind": "training",
-                 "location": "s3://acme/views", "provenance": "platform-supplied",
-                 "personal_data": True, "personal_data_categories": ["viewing_history"],
-                 "data_subjects": ["subscribers"], "legal_basis": "contract",
-                 "retention_days": 365},
+                {
+                    "id": "views",
+                    "name": "Viewing history",
+                    "kind": "training",
+                    "location": "s3://acme/views",
+                    "provenance": "platform-supplied",
+                    "personal_data": True,
+                    "personal_data_categories": ["viewing_history"],
+                    "data_subjects": ["subscribers"],
+                    "legal_basis": "contract",
+                    "retention_days": 365,
+                },
             ],
             "algorithmic_process": {
-                "model_type": "gradient-boosted trees", "provider": "in-house",
-                "training_data": "12 months of viewing history", "evaluation": "NDCG@10 0.41",
-                "limitations": "cold start for new titles", "last_trained": "2026-05-01",
+                "model_type": "gradient-boosted trees",
+                "provider": "in-house",
+                "training_data": "12 months of viewing history",
+                "evaluation": "NDCG@10 0.41",
+                "limitations": "cold start for new titles",
+                "last_trained": "2026-05-01",
             },
             "decision_framework": {
-                "automated_decisions": False, "human_oversight": "human_on_the_loop",
-                "override": "editors pin titles", "escalation": "on-call data team",
+                "automated_decisions": False,
+                "human_oversight": "human_on_the_loop",
+                "override": "editors pin titles",
+                "escalation": "on-call data team",
             },
-            "transparency": {"user_disclosure": "Rows are personalised by AI.",
-                             "disclosure_location": "Help > Recommendations",
-                             "ai_output_labelling": "visible_label"},
+            "transparency": {
+                "user_disclosure": "Rows are personalised by AI.",
+                "disclosure_location": "Help > Recommendations",
+                "ai_output_labelling": "visible_label",
+            },
             "monitoring": {"schedule": "weekly", "metrics": ["psi:score"]},
             "reviews": [{"date": "2026-06-15", "reviewer": "lead", "outcome": "approved"}],
         },
         "usecases/moodboard.yaml": {
-            "id": "moodboard", "title": "Moodboards for pitch", "production": {"title": "Pilot X"},
-            "owner": "owner", "tools": ["mlplat"], "media_type": "image", "stage": "ideation",
+            "id": "moodboard",
+            "title": "Moodboards for pitch",
+            "production": {"title": "Pilot X"},
+            "owner": "owner",
+            "tools": ["mlplat"],
+            "media_type": "image",
+            "stage": "ideation",
             "first_use": "2026-07-01",
-            "principles": {"no_copyrighted_replication": "yes", "no_storage_or_training": "yes",
-                           "enterprise_environment": "yes", "temporary_output": "yes",
-                           "talent_consent": "yes"},
+            "principles": {
+                "no_copyrighted_replication": "yes",
+                "no_storage_or_training": "yes",
+                "enterprise_environment": "yes",
+                "temporary_output": "yes",
+                "talent_consent": "yes",
+            },
             "disclosure": {"date": "2026-06-20", "contact": "Pat Contact"},
         },
         "training/records.csv": (
@@ -140,14 +200,21 @@ def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return directory
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the real ``charter`` command in a subprocess."""
     full_env = dict(os.environ)
     full_env.pop("CHARTER_DATABASE_URL", None)  # tests choose their database explicitly
     full_env.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "charter", *args],
-        capture_output=True, text=True, cwd=cwd, env=full_env, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=full_env,
+        timeout=120,
+        check=False,
     )
 
 

@@ -6,9 +6,8 @@ import importlib
 import subprocess
 import sys
 
-from conftest import ROOT
-
 import charter
+from conftest import ROOT
 
 
 def test_generated_docs_are_current() -> None:

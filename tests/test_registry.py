@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
-from conftest import ROOT, run_cli
 
 from charter.checks.registry import CheckRegistry, DuplicateCheckError, load_registry
 from charter.domain.checks import Check, CheckContext, Outcome
 from charter.guidelines.library import BuiltinPackLibrary, check_catalogue
+from conftest import ROOT, run_cli
 
 PLUGINS = ROOT / "tests" / "plugins"
 
@@ -50,7 +50,7 @@ def test_duplicate_ids_are_rejected() -> None:
 
     registry = CheckRegistry()
     registry.register(One)
-    with pytest.raises(DuplicateCheckError, match="'x.same' registered twice"):
+    with pytest.raises(DuplicateCheckError, match=r"'x\.same' registered twice"):
         registry.register(One, origin="plugin")
 
 
@@ -63,12 +63,20 @@ def test_third_party_plugin_registers_through_a_real_entry_point(workspace_dir: 
     assert entries["demo.name_length"]["requirements"] == ["partner-ai-usage:DOC-01"]
 
     audited = run_cli(
-        "audit", str(workspace_dir), "--no-store", "--format", "json", "--as-of", "2026-11-24",
+        "audit",
+        str(workspace_dir),
+        "--no-store",
+        "--format",
+        "json",
+        "--as-of",
+        "2026-11-24",
         env=env,
     )
     results = json.loads(audited.stdout)["results"]
     demo = [r for r in results if r["check"] == "demo.name_length"]
-    assert [(r["requirement"], r["system"], r["status"]) for r in demo] == [("DOC-01", "reco", "pass")]
+    assert [(r["requirement"], r["system"], r["status"]) for r in demo] == [
+        ("DOC-01", "reco", "pass")
+    ]
 
 
 def test_plugin_reusing_a_builtin_id_is_an_input_error() -> None:

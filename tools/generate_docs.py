@@ -42,7 +42,9 @@ def cli_reference() -> str:
     def walk(command: Command, path: list[str], parent: Context | None) -> None:
         context = Context(command, info_name=path[-1], parent=parent)
         if path != ["charter"]:
-            lines.extend([f"## `{' '.join(path)}`", "", "```", _plain_help(command, context), "```", ""])
+            lines.extend(
+                [f"## `{' '.join(path)}`", "", "```", _plain_help(command, context), "```", ""]
+            )
         if hasattr(command, "list_commands"):
             for name in command.list_commands(context):
                 sub = command.get_command(context, name)  # type: ignore[attr-defined]
@@ -78,7 +80,7 @@ def main(check: bool) -> int:
         else:
             path.write_text(text)
     if stale:
-        print(f"stale: {', '.join(stale)}; run python tools/generate_docs.py", file=sys.stderr)  # noqa: T201
+        print(f"stale: {', '.join(stale)}; run python tools/generate_docs.py", file=sys.stderr)
         return 1
     return 0
 

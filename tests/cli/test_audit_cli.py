@@ -10,15 +10,17 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import ROOT, run_cli
 
 from charter.reports.audit_json import audit_schema
+from conftest import ROOT, run_cli
 
 GOLDEN = ROOT / "tests" / "cli" / "golden" / "minimal-audit.json"
 AS_OF = "2026-11-24"
 
 
-def _audit_json(ws: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, dict[str, Any]]:
+def _audit_json(
+    ws: Path, *args: str, env: dict[str, str] | None = None
+) -> tuple[int, dict[str, Any]]:
     result = run_cli("audit", str(ws), "--as-of", AS_OF, "--format", "json", *args, env=env)
     assert result.returncode in (0, 1), result.stderr
     return result.returncode, json.loads(result.stdout)
@@ -81,7 +83,9 @@ def test_exit_codes_follow_fail_on(make_workspace: Callable[[Any], Path]) -> Non
     assert "last review" not in earlier.stdout
 
 
-def test_a_check_that_raises_is_an_error_result_and_exit_1(tmp_path: Path, workspace_dir: Path) -> None:
+def test_a_check_that_raises_is_an_error_result_and_exit_1(
+    tmp_path: Path, workspace_dir: Path
+) -> None:
     plugin = tmp_path / "plugin"
     (plugin / "boom_plugin").mkdir(parents=True)
     (plugin / "boom_plugin" / "__init__.py").write_text(
@@ -111,14 +115,18 @@ def test_a_check_that_raises_is_an_error_result_and_exit_1(tmp_path: Path, works
 def test_runs_are_stored_and_listed(workspace_dir: Path, tmp_path: Path) -> None:
     env = {"CHARTER_USER": "lee@acme.example"}
     first = run_cli("audit", str(workspace_dir), "--as-of", AS_OF, "--format", "json", env=env)
-    second = run_cli("audit", str(workspace_dir), "--as-of", AS_OF, "--as", "owner", "--format", "json")
+    second = run_cli(
+        "audit", str(workspace_dir), "--as-of", AS_OF, "--as", "owner", "--format", "json"
+    )
     assert (first.returncode, second.returncode) == (0, 0)
     run_1, run_2 = json.loads(first.stdout), json.loads(second.stdout)
     assert (run_1["actor"], run_2["actor"]) == ("lead", "owner")
     assert run_2["summary"]["comparison"]["previous_run_id"] == run_1["run_id"]
     listed = run_cli("runs", "list", "--workspace", str(workspace_dir), "--format", "json")
     assert [r["run_id"] for r in json.loads(listed.stdout)] == [run_2["run_id"], run_1["run_id"]]
-    shown = run_cli("runs", "show", run_1["run_id"], "--workspace", str(workspace_dir), "--format", "json")
+    shown = run_cli(
+        "runs", "show", run_1["run_id"], "--workspace", str(workspace_dir), "--format", "json"
+    )
     assert json.loads(shown.stdout) == run_1
     table = run_cli("runs", "show", run_1["run_id"][:20], "--workspace", str(workspace_dir))
     assert run_1["run_id"] in table.stdout
@@ -143,7 +151,9 @@ def test_postgres_storage_through_the_cli(workspace_dir: Path) -> None:
 
 def test_output_file_and_terminal_summary(workspace_dir: Path, tmp_path: Path) -> None:
     target = tmp_path / "out" / "audit.json"
-    result = run_cli("audit", str(workspace_dir), "--as-of", AS_OF, "--no-store", "--output", str(target))
+    result = run_cli(
+        "audit", str(workspace_dir), "--as-of", AS_OF, "--no-store", "--output", str(target)
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(target.read_text())["schema"] == "charter.audit/v1"
     assert "Status: compliant" in result.stdout
@@ -153,3 +163,21 @@ def test_output_file_and_terminal_summary(workspace_dir: Path, tmp_path: Path) -
 def test_system_filter_limits_the_audit(workspace_dir: Path) -> None:
     _, document = _audit_json(workspace_dir, "--no-store", "--system", "reco")
     assert {r["system"] for r in document["results"]} <= {"reco"}
+
+
+def test_fingerprints_are_unique_within_a_run(make_workspace: Callable[[Any], Path]) -> None:
+    def many_problems(files: dict[str, Any]) -> None:
+        source = files["systems/reco.yaml"]["data_sources"][0]
+        del source["legal_basis"], source["retention_days"]
+        source["special_categories"] = True
+        files["systems/reco.yaml"]["reviews"][0]["reviewer"] = "owner"
+
+    _, document = _audit_json(make_workspace(many_problems), "--no-store")
+    fingerprints = [f["fingerprint"] for f in document["findings"]]
+    assert len(fingerprints) == len(set(fingerprints))
+    subjects = {f["subject"] for f in document["findings"] if f["requirement"] == "PRIV-01"}
+    assert subjects == {
+        "system:reco/data_sources.0.legal_basis",
+        "system:reco/data_sources.0.retention_days",
+        "system:reco/data_sources.0.consent_reference",
+    }

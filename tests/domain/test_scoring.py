@@ -17,15 +17,29 @@ def _a(status: Status, weight: float = 5.0, severity: Severity = Severity.HIGH) 
 
 def _f(severity: Severity, status: Status = Status.FAIL) -> Finding:
     return Finding(
-        "F1", "x" * 32, "p", "R-01", "c.c", Principle.DOC, "s", "system:s", status, severity,
-        "m", "r", Location("f"),
+        "F1",
+        "x" * 32,
+        "p",
+        "R-01",
+        "c.c",
+        Principle.DOC,
+        "s",
+        "system:s",
+        status,
+        severity,
+        "m",
+        "r",
+        Location("f"),
     )
 
 
 def test_score_leaves_out_not_applicable_and_not_assessed() -> None:
     items = [
-        _a(Status.PASS, 10), _a(Status.FAIL, 5), _a(Status.NOT_APPLICABLE, 100),
-        _a(Status.NOT_ASSESSED, 100), _a(Status.INSUFFICIENT_EVIDENCE, 5),
+        _a(Status.PASS, 10),
+        _a(Status.FAIL, 5),
+        _a(Status.NOT_APPLICABLE, 100),
+        _a(Status.NOT_ASSESSED, 100),
+        _a(Status.INSUFFICIENT_EVIDENCE, 5),
     ]
     line = score_of(items, [], CUTOFFS, has_breakdown=False)
     assert line.score == 50.0  # 1 - 10/20
@@ -39,7 +53,9 @@ def test_status_rules() -> None:
     assert score_of(passing, [], CUTOFFS, False).status is Verdict.COMPLIANT
     assert score_of(passing, [_f(Severity.MEDIUM)], CUTOFFS, False).status is Verdict.COMPLIANT
     assert score_of(passing, [_f(Severity.HIGH)], CUTOFFS, False).status is Verdict.AT_RISK
-    assert score_of(passing, [_f(Severity.CRITICAL)], CUTOFFS, False).status is Verdict.NON_COMPLIANT
+    assert (
+        score_of(passing, [_f(Severity.CRITICAL)], CUTOFFS, False).status is Verdict.NON_COMPLIANT
+    )
     assert score_of(passing, [], CUTOFFS, has_breakdown=True).status is Verdict.AT_RISK
     eighty = [_a(Status.PASS)] * 4 + [_a(Status.FAIL)]
     assert score_of(eighty, [], CUTOFFS, False).status is Verdict.AT_RISK

@@ -8,16 +8,27 @@ from charter.domain.genai_triage import ApprovalArea, RequiredAction, Tier, tria
 from charter.domain.usecases import UseCase
 
 YES = dict.fromkeys(
-    ["no_copyrighted_replication", "no_storage_or_training", "enterprise_environment",
-     "temporary_output", "talent_consent"],
+    [
+        "no_copyrighted_replication",
+        "no_storage_or_training",
+        "enterprise_environment",
+        "temporary_output",
+        "talent_consent",
+    ],
     "yes",
 )
 
 
 def _use_case(**changes: Any) -> UseCase:
     data: dict[str, Any] = {
-        "id": "u", "title": "t", "production": {"title": "P"}, "owner": "o", "tools": ["x"],
-        "media_type": "image", "stage": "ideation", "principles": dict(YES),
+        "id": "u",
+        "title": "t",
+        "production": {"title": "P"},
+        "owner": "o",
+        "tools": ["x"],
+        "media_type": "image",
+        "stage": "ideation",
+        "principles": dict(YES),
     }
     data.update(changes)
     return UseCase.model_validate(data)

@@ -7,10 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from conftest import run_cli
-
 from charter.guidelines.library import BuiltinPackLibrary
 from charter.services.guidelines_diff import diff_packs
+from conftest import run_cli
 
 
 def test_pack_diff_lists_exactly_the_released_changes() -> None:

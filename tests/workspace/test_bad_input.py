@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from conftest import run_cli
 
 Edit = Callable[[dict[str, Any]], None]
@@ -48,7 +49,9 @@ def test_unknown_field_suggests_the_right_one(make_workspace: Callable[[Edit], P
     assert result.returncode == 2
     problems = _problems(result)
     card = ws / "systems" / "reco.yaml"
-    line = next(i for i, text in enumerate(card.read_text().splitlines(), 1) if text.startswith("ownr"))
+    line = next(
+        i for i, text in enumerate(card.read_text().splitlines(), 1) if text.startswith("ownr")
+    )
     assert f"{card}:{line}:1: unknown field 'ownr' (did you mean 'owner'?)" in problems
     assert any("missing required field 'owner'" in p for p in problems)
 
@@ -72,7 +75,9 @@ def test_wrong_type(make_workspace: Callable[[Edit], Path]) -> None:
     [line] = _problems(result)
     card = ws / "systems" / "reco.yaml"
     number = next(
-        i for i, text in enumerate(card.read_text().splitlines(), 1) if text.startswith("user_facing")
+        i
+        for i, text in enumerate(card.read_text().splitlines(), 1)
+        if text.startswith("user_facing")
     )
     assert line.startswith(f"{card}:{number}:1: user_facing: ")
     assert "'sometimes'" in line
@@ -118,9 +123,13 @@ def test_dangling_tool_reference(make_workspace: Callable[[Edit], Path]) -> None
 def test_loosened_threshold(make_workspace: Callable[[Edit], Path]) -> None:
     def edit(files: dict[str, Any]) -> None:
         files["charter.yaml"]["thresholds"] = [
-            {"pack": "partner-ai-usage", "requirement": "DOC-04",
-             "check": "documentation.review_freshness", "parameter": "max_age_days",
-             "value": 400},
+            {
+                "pack": "partner-ai-usage",
+                "requirement": "DOC-04",
+                "check": "documentation.review_freshness",
+                "parameter": "max_age_days",
+                "value": 400,
+            },
         ]
 
     ws = make_workspace(edit)
@@ -136,15 +145,27 @@ def test_loosened_threshold(make_workspace: Callable[[Edit], Path]) -> None:
 def test_stricter_threshold_is_applied(make_workspace: Callable[[Edit], Path]) -> None:
     def edit(files: dict[str, Any]) -> None:
         files["charter.yaml"]["thresholds"] = [
-            {"pack": "partner-ai-usage", "requirement": "DOC-04",
-             "check": "documentation.review_freshness", "parameter": "max_age_days",
-             "value": 90, "reason": "quarterly reviews"},
+            {
+                "pack": "partner-ai-usage",
+                "requirement": "DOC-04",
+                "check": "documentation.review_freshness",
+                "parameter": "max_age_days",
+                "value": 90,
+                "reason": "quarterly reviews",
+            },
         ]
 
     ws = make_workspace(edit)
     result = run_cli(
-        "audit", str(ws), "--as-of", "2026-11-24", "--no-store", "--format", "json",
-        "--fail-on", "medium",
+        "audit",
+        str(ws),
+        "--as-of",
+        "2026-11-24",
+        "--no-store",
+        "--format",
+        "json",
+        "--fail-on",
+        "medium",
     )
     assert result.returncode == 1
     assert "last review 2026-06-15 is 162 days old (limit 90)" in result.stdout
@@ -158,7 +179,9 @@ def test_unknown_training_module(make_workspace: Callable[[Edit], Path]) -> None
     result = run_cli("validate", str(ws))
     assert result.returncode == 2
     [line] = _problems(result)
-    assert line.startswith(f"{ws / 'training' / 'records.csv'}:7:4: unknown training module 'prompt-101'")
+    assert line.startswith(
+        f"{ws / 'training' / 'records.csv'}:7:4: unknown training module 'prompt-101'"
+    )
 
 
 def test_bad_training_date(make_workspace: Callable[[Edit], Path]) -> None:

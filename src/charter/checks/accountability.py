@@ -8,7 +8,7 @@ from charter.checks.support import system_of, system_violation
 from charter.domain.checks import Check, CheckContext, Outcome, Violation
 from charter.domain.findings import subject
 from charter.domain.organisation import Role
-from charter.domain.systems import Category
+from charter.domain.systems import Category, ReviewOutcome
 
 PARTNER_PACK = "partner-ai-usage"
 GENAI_PACK = "genai-content-production"
@@ -69,9 +69,9 @@ class RolesAssigned(Check):
 
 
 class ReviewSignoff(Check):
-    """Every review on the card is signed by an active person holding the ``reviewer`` role
-    who is not the system's owner (a card is not approved by the person it makes
-    accountable)."""
+    """The latest review of the card (on or before the audit date) is signed by an active
+    person holding the ``reviewer`` role who is not the system's owner (a card is not approved
+    by the person it makes accountable), and was not rejected."""
 
     id = "accountability.review_signoff"
     title = "Reviews signed off by an independent reviewer"
@@ -80,23 +80,48 @@ class ReviewSignoff(Check):
 
     def run(self, ctx: CheckContext) -> Outcome:
         card = system_of(ctx)
-        violations: list[Violation] = []
-        for i, review in enumerate(card.reviews):
-            person = ctx.workspace.people[review.reviewer]
-            problem = None
-            if review.reviewer == card.owner:
-                problem = f"review of {review.date} is signed by the system's own owner"
-            elif Role.REVIEWER not in person.roles:
-                problem = f"review of {review.date} is signed by '{person.id}', not a reviewer"
-            if problem:
-                violations.append(
-                    system_violation(
-                        ctx, ("reviews", i, "reviewer"), problem, {"reviewer": person.id}
-                    )
+        dated = [(i, r) for i, r in enumerate(card.reviews) if r.date <= ctx.as_of]
+        if not dated:
+            return Outcome.from_violations(
+                [system_violation(ctx, (), "no review has been signed off")]
+            )
+        index, review = max(dated, key=lambda pair: (pair[1].date, pair[0]))
+        person = ctx.workspace.people[review.reviewer]
+        evidence = {
+            "review": review.date.isoformat(),
+            "reviewer": person.id,
+            "outcome": str(review.outcome),
+        }
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        if review.reviewer == card.owner:
+            problems.append(
+                (
+                    ("reviews", index, "reviewer"),
+                    f"review of {review.date} is signed by the system's own owner",
                 )
-        if not card.reviews:
-            violations.append(system_violation(ctx, (), "no review has been signed off"))
-        return Outcome.from_violations(violations, {"reviews": len(card.reviews)})
+            )
+        elif Role.REVIEWER not in person.roles:
+            problems.append(
+                (
+                    ("reviews", index, "reviewer"),
+                    f"review of {review.date} is signed by '{person.id}', not a reviewer",
+                )
+            )
+        elif not person.active:
+            problems.append(
+                (
+                    ("reviews", index, "reviewer"),
+                    f"review of {review.date} is signed by '{person.id}', who is no longer active",
+                )
+            )
+        if review.outcome is ReviewOutcome.REJECTED:
+            problems.append(
+                (("reviews", index, "outcome"), f"the latest review ({review.date}) was rejected")
+            )
+        return Outcome.from_violations(
+            [system_violation(ctx, path, message, evidence) for path, message in problems],
+            evidence,
+        )
 
 
 class ToolRegisterComplete(Check):

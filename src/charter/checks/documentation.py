@@ -160,11 +160,7 @@ class ReviewFreshness(Check):
             )
         process = card.algorithmic_process
         # A model change after the audit date is not known yet on that date.
-        if (
-            process
-            and process.last_trained
-            and latest.date < process.last_trained <= ctx.as_of
-        ):
+        if process and process.last_trained and latest.date < process.last_trained <= ctx.as_of:
             violations.append(
                 system_violation(
                     ctx,

@@ -117,6 +117,17 @@ class EscalationRecorded(_UseCaseCheck):
                     _triage_evidence(use_case),
                 )
             ]
+        if use_case.first_use and use_case.disclosure.date > use_case.first_use:
+            return [
+                use_case_violation(
+                    ctx,
+                    use_case.id,
+                    ("disclosure", "date"),
+                    f"escalated on {use_case.disclosure.date}, after first use on "
+                    f"{use_case.first_use}",
+                    _triage_evidence(use_case),
+                )
+            ]
         return []
 
 

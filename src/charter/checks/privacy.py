@@ -41,7 +41,7 @@ class PersonalDataBasis(Check):
                 violations.append(
                     system_violation(
                         ctx,
-                        where,
+                        (*where, "legal_basis"),
                         f"'{source.id}' holds personal data without a legal basis",
                         evidence,
                     )
@@ -50,7 +50,7 @@ class PersonalDataBasis(Check):
                 violations.append(
                     system_violation(
                         ctx,
-                        where,
+                        (*where, "retention_days"),
                         f"'{source.id}' holds personal data without a retention period",
                         evidence,
                     )
@@ -74,7 +74,7 @@ class PersonalDataBasis(Check):
                 violations.append(
                     system_violation(
                         ctx,
-                        where,
+                        (*where, "consent_reference"),
                         f"'{source.id}' relies on consent"
                         f"{' (special-category data)' if source.special_categories else ''} "
                         "but names no consent record",
@@ -130,7 +130,7 @@ class PersonalDataToTools(Check):
                                 ctx,
                                 use_case.id,
                                 ("tools", i),
-                                f"personal data goes to '{tool_id}', which {'; '.join(reasons)}",
+                                f"personal data goes to '{tool_id}': {'; '.join(reasons)}",
                                 {"tool": tool_id, "reasons": reasons},
                             )
                         )
@@ -146,7 +146,7 @@ class PersonalDataToTools(Check):
                     violation = system_violation(
                         ctx,
                         ("tools", i),
-                        f"personal data goes to '{tool_id}', which {'; '.join(reasons)}",
+                        f"personal data goes to '{tool_id}': {'; '.join(reasons)}",
                         {"tool": tool_id, "reasons": reasons},
                     )
                     violations.append(

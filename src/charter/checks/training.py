@@ -47,7 +47,7 @@ class TrainingCoverage(Check):
                     r
                     for r in records.get((person_id, module.id), [])
                     if version_key(r.version) >= version_key(module.changed_in)
-                    and (ctx.as_of - r.completed_on).days <= max_age
+                    and (ctx.as_of - r.completed_on).days <= min(max_age, module.validity_days)
                 ]
                 if valid:
                     trained += 1
@@ -61,7 +61,8 @@ class TrainingCoverage(Check):
                             f"{module.changed_in}"
                         )
                     else:
-                        why = f"last completed {last.completed_on}, over {max_age:g} days ago"
+                        limit = min(max_age, module.validity_days)
+                        why = f"last completed {last.completed_on}, over {limit:g} days ago"
                 else:
                     why = "never completed"
                 violations.append(

@@ -54,6 +54,8 @@ table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size:
 th, td { border: 1px solid #d0d4d9; padding: .3rem .45rem; text-align: left;
   vertical-align: top; }
 th { background: #f3f5f7; }
+table.severities { width: auto; min-width: 16rem; }
+th.where { min-width: 9rem; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace;
   font-size: .85em; overflow-wrap: anywhere; }
@@ -92,20 +94,25 @@ def render_html(document: dict[str, Any], packs: list[Pack]) -> str:
             _principles(summary),
             _findings(document["findings"], index),
             _coverage_gaps(document["findings"], index),
-            f"<footer>Rendered by Charter {escape(__version__)} from the "
-            f"{escape(document['schema'])} document of run {escape(document['run_id'])}."
-            "</footer>",
+            _footer(document),
         ]
     )
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         # The page loads nothing: the policy makes a browser refuse any remote asset.
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'\">\n"
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n"
         f"<body>\n{body}\n</body>\n</html>\n"
+    )
+
+
+def _footer(document: dict[str, Any]) -> str:
+    return (
+        f"<footer>Rendered by Charter {escape(__version__)} from the "
+        f"{escape(document['schema'])} document of run {escape(document['run_id'])}.</footer>"
     )
 
 
@@ -150,8 +157,8 @@ def _overview(summary: dict[str, Any]) -> str:
         f'<span class="score">Score: <strong>{_score(summary["score"])}</strong> / 100</span>'
         f'<span class="coverage">Assessed coverage: <strong>{summary["coverage"]:.0%}</strong>'
         " of applicable requirement assessments</span></p>\n"
-        f"<p>{summary['systems']} systems audited; {summary['checks_run']} check results "
-        "assessed.</p>\n"
+        f"<p>Systems audited: {summary['systems']}; check results assessed: "
+        f"{summary['checks_run']}.</p>\n"
         f"{_comparison(summary['comparison'])}\n"
         "<h3>Findings by severity</h3>\n"
         '<p class="muted">Info findings are coverage gaps: requirements not assessed.</p>\n'
@@ -202,7 +209,7 @@ def _principles(summary: dict[str, Any]) -> str:
                 value=line["score"],
                 text="n/a: nothing assessed"
                 if nothing_assessed
-                else f"{_score(line['score'])} ({STATUS_LABELS.get(line['status'], line['status'])})",
+                else f"{_score(line['score'])} ({_status_label(line['status'])})",
                 colour=_NOT_ASSESSED_COLOUR
                 if nothing_assessed
                 else STATUS_COLOURS.get(line["status"], "#546e7a"),
@@ -244,7 +251,7 @@ def _findings(findings: list[dict[str, Any]], index: dict[RequirementKey, Requir
             f'<section class="system">\n<h3>{heading} '
             f'<span class="muted">({len(mine)} findings)</span></h3>\n'
             '<table class="findings"><thead><tr><th>severity</th><th>requirement</th>'
-            "<th>finding</th><th>location</th><th>crosswalk</th></tr></thead>"
+            '<th>finding</th><th class="where">location</th><th>crosswalk</th></tr></thead>'
             f"<tbody>{rows}</tbody></table>\n</section>"
         )
     return (
@@ -288,7 +295,7 @@ def _coverage_gaps(findings: list[dict[str, Any]], index: dict[RequirementKey, R
             "<p>None: every applicable requirement was assessed.</p>\n</section>"
         )
     rows = []
-    for (pack, requirement_id), mine in sorted(gaps.items()):
+    for (pack, requirement_id), mine in gaps.items():  # in the packs' order
         requirement = index.get((pack, requirement_id))
         checks = sorted({f["check"] for f in mine})
         targets = sorted({f["system"] or "organisation" for f in mine})
@@ -355,8 +362,14 @@ def _compact(value: Any) -> str:
 
 def _status_badge(status: str) -> str:
     colour = STATUS_COLOURS.get(status, "#546e7a")
-    label = STATUS_LABELS.get(status, status)
-    return f'<span class="badge status" style="background:{colour}">{escape(label)}</span>'
+    return (
+        f'<span class="badge status" style="background:{colour}">'
+        f"{escape(_status_label(status))}</span>"
+    )
+
+
+def _status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, status)
 
 
 def _severity_badge(severity: str) -> str:

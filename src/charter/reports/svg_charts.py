@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-_FONT = "font-family=\"system-ui, -apple-system, 'Segoe UI', sans-serif\" font-size=\"12\""
+_FONT = 'font-family="system-ui, -apple-system, \'Segoe UI\', sans-serif" font-size="12"'
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def bar_chart(
     ticks: tuple[float, ...] = (0, 25, 50, 75, 100),
 ) -> str:
     """Horizontal bars from 0 to ``maximum`` with a labelled axis."""
-    label_width, plot_width, value_width = 210, 330, 170
+    label_width, plot_width, value_width = 290, 400, 170
     row, top = 26, 8
     width = label_width + plot_width + value_width
     height = top + row * len(bars) + 26
@@ -80,7 +80,7 @@ def bar_chart(
 
 def stacked_bar(segments: list[Segment], *, chart_id: str, title: str, description: str) -> str:
     """One bar split by count, with a legend giving each count as text."""
-    width, bar_height, legend_row = 710, 24, 22
+    width, bar_height, legend_row = 860, 24, 22
     total = sum(s.count for s in segments)
     height = 8 + bar_height + 12 + legend_row
     parts = [_open(chart_id, title, description, width, height)]

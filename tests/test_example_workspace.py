@@ -1,0 +1,188 @@
+"""The bundled example workspace (examples/northwind): it loads, and auditing it finds exactly
+the planted violations listed in expected-findings.yaml and in its README table."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from charter.checks.registry import load_registry
+from charter.domain.audit import AuditReport
+from charter.domain.genai_triage import Tier, triage
+from charter.domain.status import Status
+from charter.domain.systems import Category
+from charter.domain.workspace import Workspace
+from charter.guidelines.library import BuiltinPackLibrary
+from charter.services.audit import AuditRequest, run_audit
+from charter.services.validation import resolve_packs
+from charter.workspace.loader import load_workspace
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "northwind"
+AS_OF = date(2026, 11, 24)
+FIELDS = ("pack", "requirement", "check", "system", "subject", "severity")
+
+Key = tuple[str, str, str, str | None, str, str]
+
+
+@pytest.fixture(scope="module")
+def workspace() -> Workspace:
+    return load_workspace(EXAMPLE)
+
+
+@pytest.fixture(scope="module")
+def report(workspace: Workspace) -> AuditReport:
+    packs = resolve_packs(workspace, BuiltinPackLibrary())
+    request = AuditRequest(workspace=workspace, packs=packs, catalog=load_registry(), as_of=AS_OF)
+    return run_audit(request)
+
+
+@pytest.fixture(scope="module")
+def expected() -> list[Key]:
+    document = yaml.safe_load((EXAMPLE / "expected-findings.yaml").read_text(encoding="utf-8"))
+    rows: list[dict[str, Any]] = document["findings"]
+    keys = [_key(row) for row in rows]
+    assert len(keys) == len(set(keys)), "expected-findings.yaml lists a finding twice"
+    return keys
+
+
+def _key(row: dict[str, Any]) -> Key:
+    pack, requirement, check, system, subject, severity = (row[f] for f in FIELDS)
+    return (
+        str(pack),
+        str(requirement),
+        str(check),
+        None if system is None else str(system),
+        str(subject),
+        str(severity),
+    )
+
+
+def _actual(report: AuditReport) -> list[Key]:
+    return [
+        (f.pack, f.requirement, f.check, f.system, f.subject, str(f.severity))
+        for f in report.findings
+        if f.status is not Status.NOT_ASSESSED
+    ]
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real ``charter`` command in a subprocess (no database from the environment)."""
+    full_env = dict(os.environ)
+    full_env.pop("CHARTER_DATABASE_URL", None)
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "charter", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=120,
+        check=False,
+    )
+
+
+def _readme_table() -> list[dict[str, str]]:
+    """Rows of the README's planted-violations table, keyed by header, backticks removed."""
+    text = (EXAMPLE / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Planted violations", 1)[1]
+    lines = [line.strip() for line in section.splitlines()]
+    start = next(i for i, line in enumerate(lines) if line.startswith("|"))
+    table: list[str] = []
+    for line in lines[start:]:
+        if not line.startswith("|"):
+            break
+        table.append(line)
+
+    def cells(line: str) -> list[str]:
+        return [c.strip().strip("`") for c in line.strip("|").split("|")]
+
+    header = [h.lower() for h in cells(table[0])]
+    assert re.fullmatch(r"[\s|:-]+", table[1]), "README table has no separator row"
+    return [dict(zip(header, cells(line), strict=True)) for line in table[2:]]
+
+
+def test_example_loads_with_systems_of_every_category(workspace: Workspace) -> None:
+    assert workspace.config.partner.id == "northwind-post"
+    pins = {(p.pack, p.version) for p in workspace.config.guidelines}
+    assert pins == {("partner-ai-usage", "2026.1"), ("genai-content-production", "2026.1")}
+    assert len(workspace.systems) >= 5
+    assert {s.category for s in workspace.systems.values()} == set(Category)
+    generators = [
+        s for s in workspace.systems.values() if s.category is Category.CONTENT_GENERATION
+    ]
+    assert len(generators) >= 2
+
+
+def test_example_use_cases_cover_every_tier(workspace: Workspace) -> None:
+    assert len(workspace.use_cases) >= 4
+    tiers = {triage(u).tier for u in workspace.use_cases.values()}
+    assert tiers == set(Tier)
+    linked = [u for u in workspace.use_cases.values() if u.system is not None]
+    assert len(linked) > len(workspace.use_cases) / 2
+
+
+def test_audit_finds_exactly_the_planted_violations(
+    report: AuditReport, expected: list[Key]
+) -> None:
+    actual = _actual(report)
+    assert len(actual) == len(set(actual)), "the audit reported a finding twice"
+    missing = set(expected) - set(actual)
+    extra = set(actual) - set(expected)
+    assert not missing, f"planted violations not found: {sorted(missing, key=str)}"
+    assert not extra, f"unexpected findings: {sorted(extra, key=str)}"
+
+
+def test_no_check_breaks_down_on_the_example(report: AuditReport) -> None:
+    broken = [r for r in report.results if r.status in (Status.ERROR, Status.INCOMPLETE)]
+    assert broken == []
+
+
+def test_at_least_ten_requirements_are_violated(expected: list[Key]) -> None:
+    requirements = {(pack, requirement) for pack, requirement, *_ in expected}
+    assert len(requirements) >= 10
+    assert {pack for pack, _ in requirements} == {"partner-ai-usage", "genai-content-production"}
+
+
+def test_readme_table_lists_the_expected_findings(expected: list[Key]) -> None:
+    rows = _readme_table()
+    listed = [(row["requirement"], row["subject"]) for row in rows]
+    assert len(listed) == len(set(listed)), "the README table lists a finding twice"
+    assert set(listed) == {(requirement, subject) for _, requirement, _, _, subject, _ in expected}
+    for row in rows:
+        file, _, line = row["location"].rpartition(":")
+        assert (EXAMPLE / file).is_file(), row
+        assert 1 <= int(line) <= len((EXAMPLE / file).read_text(encoding="utf-8").splitlines())
+
+
+def test_cli_validate_succeeds() -> None:
+    result = run_cli("validate", str(EXAMPLE))
+    assert result.returncode == 0, result.stderr
+
+
+def test_cli_audit_json_reports_the_planted_violations(expected: list[Key], tmp_path: Path) -> None:
+    result = run_cli(
+        "audit",
+        str(EXAMPLE),
+        "--as-of",
+        AS_OF.isoformat(),
+        "--no-store",
+        "--format",
+        "json",
+        env={"CHARTER_CONFIG_DIR": str(tmp_path / "config")},
+    )
+    assert result.returncode == 1, result.stderr
+    document = json.loads(result.stdout)
+    assert document["schema"] == "charter.audit/v1"
+    assert document["partner"] == "northwind-post"
+    assert document["as_of"] == AS_OF.isoformat()
+    actual = [_key(f) for f in document["findings"] if f["status"] != "not_assessed"]
+    assert sorted(actual, key=str) == sorted(expected, key=str)
