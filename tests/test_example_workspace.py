@@ -4,10 +4,7 @@ the planted violations listed in expected-findings.yaml and in its README table.
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,6 +22,7 @@ from charter.guidelines.library import BuiltinPackLibrary
 from charter.services.audit import AuditRequest, run_audit
 from charter.services.validation import resolve_packs
 from charter.workspace.loader import load_workspace
+from conftest import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "northwind"
@@ -73,21 +71,6 @@ def _actual(report: AuditReport) -> list[Key]:
         for f in report.findings
         if f.status is not Status.NOT_ASSESSED
     ]
-
-
-def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the real ``charter`` command in a subprocess (no database from the environment)."""
-    full_env = dict(os.environ)
-    full_env.pop("CHARTER_DATABASE_URL", None)
-    full_env.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "charter", *args],
-        capture_output=True,
-        text=True,
-        env=full_env,
-        timeout=120,
-        check=False,
-    )
 
 
 def _readme_table() -> list[dict[str, str]]:
