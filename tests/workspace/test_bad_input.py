@@ -231,3 +231,16 @@ def test_init_scaffolds_a_valid_workspace(tmp_path: Path) -> None:
     again = run_cli("init", str(target))
     assert again.returncode == 2
     assert "a workspace already exists here" in again.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["audit", "--bogus"], "charter audit: No such option: --bogus (see --help)"),
+        (["runs", "show"], "charter runs show: Missing argument 'run_id'. (see --help)"),
+    ],
+)
+def test_usage_errors_are_one_line(args: list[str], expected: str) -> None:
+    result = run_cli(*args)
+    assert result.returncode == 2
+    assert _problems(result) == [expected]

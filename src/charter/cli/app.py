@@ -28,12 +28,29 @@ app.add_typer(keys.app, name="keys")
 
 
 def main() -> None:
-    """Entry point: bad input anywhere becomes one line per problem and exit code 2."""
+    """Entry point: bad input and usage errors become one line each and exit code 2."""
     from charter.domain.errors import InputError
 
     try:
-        app(standalone_mode=True)
+        code = app(standalone_mode=False)
     except InputError as exc:
         for problem in exc.problems:
             typer.echo(str(problem), err=True)
         sys.exit(EXIT_INPUT)
+    except typer.TyperException as exc:
+        sys.exit(_usage_error(exc))
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _usage_error(exc: typer.TyperException) -> int:
+    """Print a usage error on one line (or the help, when a group is called bare)."""
+    context = getattr(exc, "ctx", None)
+    if type(exc).__name__ == "NoArgsIsHelpError" and context is not None:
+        typer.echo(context.get_help())
+        return EXIT_INPUT
+    command = context.command_path if context is not None else "charter"
+    typer.echo(f"{command}: {exc.format_message()} (see --help)", err=True)
+    return int(getattr(exc, "exit_code", EXIT_INPUT))
