@@ -32,7 +32,7 @@ def main() -> None:
     from charter.domain.errors import InputError
 
     try:
-        code = app(standalone_mode=False)
+        code = app(standalone_mode=False, prog_name="charter")
     except InputError as exc:
         for problem in exc.problems:
             typer.echo(str(problem), err=True)
