@@ -1,0 +1,93 @@
+"""Each built-in check against its own cases: ``tests/checks/<family>/<check>/``.
+
+A case folder holds ``overlay/`` (workspace files written over the shared minimal workspace
+of ``conftest.py``, so every input goes through the real loader) and ``expected.yaml``::
+
+    check: documentation.review_freshness
+    requirement: partner-ai-usage:DOC-04
+    as_of: 2026-11-24
+    statuses:              # every target the check ran on: system id (or ~) -> status
+      reco: pass
+      stale-card: fail
+    violations:            # exactly these subjects, each with a message fragment and the
+      - subject: system:stale-card/reviews.0.date        # key evidence figures
+        message: is 692 days old (limit 365)
+        evidence: {age_days: 692}
+
+Folders may hold several cases as ``expected*.yaml`` sharing the overlay.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from charter.checks.registry import load_registry
+from charter.guidelines.library import BuiltinPackLibrary
+from charter.reports.audit_json import audit_document
+from charter.services.audit import AuditRequest, run_audit
+from charter.services.validation import resolve_packs
+from charter.workspace.loader import load_workspace
+from conftest import minimal_workspace_files, write_workspace
+
+HERE = Path(__file__).parent
+CASES = sorted(HERE.glob("*/*/expected*.yaml"))
+
+
+def _case_id(path: Path) -> str:
+    return f"{path.parent.parent.name}/{path.parent.name}/{path.stem}"
+
+
+@pytest.mark.parametrize("expected_file", CASES, ids=[_case_id(p) for p in CASES])
+def test_check_case(expected_file: Path, tmp_path: Path) -> None:
+    expected: dict[str, Any] = yaml.safe_load(expected_file.read_text())
+    root = write_workspace(tmp_path / "ws", minimal_workspace_files())
+    overlay = expected_file.parent / "overlay"
+    for path in sorted(overlay.rglob("*")) if overlay.is_dir() else []:
+        if path.is_file():
+            target = root / path.relative_to(overlay)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+    for removed in expected.get("remove", []):
+        (root / removed).unlink()
+    workspace = load_workspace(root)
+    packs = resolve_packs(workspace, BuiltinPackLibrary())
+    as_of = expected.get("as_of", date(2026, 11, 24))
+    document = audit_document(run_audit(AuditRequest(workspace, packs, load_registry(), as_of)))
+
+    pack, requirement = expected["requirement"].split(":")
+    check = expected["check"]
+    results = [
+        r
+        for r in document["results"]
+        if (r["pack"], r["requirement"], r["check"]) == (pack, requirement, check)
+    ]
+    assert {r["system"]: r["status"] for r in results} == expected["statuses"]
+
+    findings = [
+        f
+        for f in document["findings"]
+        if (f["pack"], f["requirement"], f["check"]) == (pack, requirement, check)
+        and f["status"] != "not_assessed"
+    ]
+    want = {v["subject"]: v for v in expected.get("violations", [])}
+    assert sorted(f["subject"] for f in findings) == sorted(want)
+    for finding in findings:
+        spec = want[finding["subject"]]
+        assert spec["message"] in finding["message"], finding["message"]
+        for key, value in spec.get("evidence", {}).items():
+            assert finding["evidence"].get(key) == value, (key, finding["evidence"])
+        if "location" in spec:
+            location = finding["location"]
+            assert f"{location['file']}:{location['line']}" == spec["location"]
+
+
+def test_every_builtin_check_has_cases() -> None:
+    covered = {yaml.safe_load(p.read_text())["check"] for p in CASES}
+    builtin = {c.id for c in load_registry().all()}
+    assert builtin <= covered, sorted(builtin - covered)
