@@ -130,7 +130,12 @@ def minimal_workspace_files() -> dict[str, Any]:
                 "disclosure_location": "Help > Recommendations",
                 "ai_output_labelling": "visible_label",
             },
-            "monitoring": {"schedule": "weekly", "metrics": ["psi:score"]},
+            "monitoring": {
+                "schedule": "weekly",
+                "metrics": ["psi:score"],
+                "reference_window": "2026-01-01/2026-03-31",
+                "current_window": "P30D",
+            },
             "reviews": [{"date": "2026-06-15", "reviewer": "lead", "outcome": "approved"}],
         },
         "usecases/moodboard.yaml": {

@@ -55,12 +55,19 @@ class RolesAssigned(Check):
                     )
                 )
         if card.owner == card.accountable_executive:
+            located = system_violation(
+                ctx,
+                ("accountable_executive",),
+                "the owner is also the accountable executive (no separation of duties)",
+                {"person": card.owner},
+            )
+            # Its own subject: the same field may also lack the executive role.
             violations.append(
-                system_violation(
-                    ctx,
-                    ("accountable_executive",),
-                    "the owner is also the accountable executive (no separation of duties)",
-                    {"person": card.owner},
+                Violation(
+                    subject=subject("system", card.id, "separation_of_duties"),
+                    message=located.message,
+                    location=located.location,
+                    evidence=located.evidence,
                 )
             )
         return Outcome.from_violations(
@@ -154,6 +161,9 @@ class ToolRegisterComplete(Check):
                 problems.append(f"unknown {', '.join(missing)}")
             if tool.terms_reviewed_on is None:
                 problems.append("data terms never reviewed")
+            elif tool.terms_reviewed_on > ctx.as_of:
+                # A review dated after the audit date had not happened on that date.
+                problems.append(f"data terms not reviewed by {ctx.as_of}")
             elif (age := (ctx.as_of - tool.terms_reviewed_on).days) > max_age:
                 problems.append(f"data terms reviewed {age} days ago (limit {max_age:g})")
             if problems:

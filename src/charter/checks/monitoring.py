@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from typing import ClassVar
 
-from charter.checks.support import system_of, system_violation
+from charter.checks.cron import is_valid_schedule
+from charter.checks.support import missing_fields, system_of, system_violation
 from charter.domain.checks import Check, CheckContext, Outcome, Violation
 
 PARTNER_PACK = "partner-ai-usage"
-_NAMED = {"daily", "weekly", "monthly", "quarterly"}
-_CRON_FIELD = r"[\d*/,\-]+"
-_CRON = re.compile(rf"^{_CRON_FIELD}(\s+{_CRON_FIELD}){{4}}$")
 
 
 class MonitoringPlanDocumented(Check):
     """A production system has a monitoring section with a valid schedule (``daily``,
-    ``weekly``, ``monthly``, ``quarterly`` or a five-field cron expression) and at least one
-    metric."""
+    ``weekly``, ``monthly``, ``quarterly`` or a five-field cron expression), at least one
+    metric, and the reference and current windows its metrics are compared over."""
 
     id = "monitoring.plan_documented"
     title = "Production systems have a monitoring plan"
@@ -32,7 +29,7 @@ class MonitoringPlanDocumented(Check):
                 [system_violation(ctx, ("lifecycle",), "production system has no monitoring plan")]
             )
         violations: list[Violation] = []
-        if plan.schedule not in _NAMED and not _CRON.match(plan.schedule):
+        if not is_valid_schedule(plan.schedule):
             violations.append(
                 system_violation(
                     ctx,
@@ -43,6 +40,16 @@ class MonitoringPlanDocumented(Check):
         if not plan.metrics:
             violations.append(
                 system_violation(ctx, ("monitoring",), "monitoring plan names no metric")
+            )
+        missing = missing_fields(plan, ["reference_window", "current_window"])
+        if missing:
+            violations.append(
+                system_violation(
+                    ctx,
+                    ("monitoring", missing[0]),
+                    f"monitoring plan lacks {' and '.join(missing)}",
+                    {"missing": missing},
+                )
             )
         return Outcome.from_violations(
             violations, {"schedule": plan.schedule, "metrics": list(plan.metrics)}

@@ -75,9 +75,11 @@ class PersonalDataBasis(Check):
                     system_violation(
                         ctx,
                         (*where, "consent_reference"),
-                        f"'{source.id}' relies on consent"
-                        f"{' (special-category data)' if source.special_categories else ''} "
-                        "but names no consent record",
+                        f"'{source.id}' holds special-category data but names no consent "
+                        "record (GDPR Art. 9(2)(a))"
+                        if source.special_categories
+                        and source.legal_basis is not LegalBasis.CONSENT
+                        else f"'{source.id}' relies on consent but names no consent record",
                         evidence,
                     )
                 )
@@ -106,8 +108,10 @@ def tool_unfit_for_personal_data(tool: Tool) -> list[str]:
 
 class PersonalDataToTools(Check):
     """Personal data (a system's personal-data sources, or a GenAI use case involving personal
-    data) flows only to tools under an enterprise agreement that neither train on, nor resell
-    inputs, and that are approved for personal data."""
+    data) flows only to tools under an enterprise agreement that are approved for personal
+    data and are known not to store, train on or resell inputs (DESIGN: personal data must
+    not flow to tools that store or train on inputs or lack enterprise terms). Unknown data
+    terms count against the tool."""
 
     id = "privacy.personal_data_to_tools"
     title = "Personal data goes only to tools fit to receive it"

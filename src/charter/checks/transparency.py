@@ -42,7 +42,7 @@ class UserDisclosure(Check):
 class OutputLabelling(Check):
     """A system whose output reaches people labels AI-generated output (visible label,
     metadata or C2PA content credentials; EU AI Act Art. 50(2)). Content-generation systems
-    always need it; other categories when user-facing."""
+    always need it; other categories the requirement applies to, when user-facing."""
 
     id = "transparency.output_labelling"
     title = "AI-generated output is labelled"
