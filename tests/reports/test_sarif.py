@@ -181,7 +181,7 @@ def test_rules_carry_the_requirement_text(audited: Audited) -> None:
 def test_locations_point_at_the_yaml_line_of_the_offending_field(audited: Audited) -> None:
     log = _sarif(audited)
     # The owner doubles as accountable executive: the finding sits on that field's line.
-    executive = _result_for(log, "partner-ai-usage/ACCT-01", "system:reco/accountable_executive")
+    executive = _result_for(log, "partner-ai-usage/ACCT-01", "system:reco/separation_of_duties")
     physical = executive["locations"][0]["physicalLocation"]
     assert physical["artifactLocation"] == {"uri": "systems/reco.yaml", "uriBaseId": "WORKSPACE"}
     assert physical["region"] == {

@@ -93,8 +93,8 @@ class DisclosureRecorded(_UseCaseCheck):
 
 class EscalationRecorded(_UseCaseCheck):
     """A medium-tier use (an ``unsure`` answer, a key creative element or union-covered work)
-    is escalated to the platform contact before use: disclosed, with approval at least
-    requested."""
+    in use was escalated to the platform contact before use: disclosed on or before first
+    use, with approval at least requested, and not rejected."""
 
     id = "genai.escalation_recorded"
     title = "Medium-tier GenAI use escalated to the platform contact before use"
@@ -114,6 +114,16 @@ class EscalationRecorded(_UseCaseCheck):
                     use_case.id,
                     ("approval", "status"),
                     "medium-tier use is in use without escalation to the platform contact",
+                    _triage_evidence(use_case),
+                )
+            ]
+        if use_case.approval.status is ApprovalStatus.REJECTED:
+            return [
+                use_case_violation(
+                    ctx,
+                    use_case.id,
+                    ("approval", "status"),
+                    "medium-tier use is in use although the platform contact rejected it",
                     _triage_evidence(use_case),
                 )
             ]
@@ -190,8 +200,9 @@ class WrittenApproval(_UseCaseCheck):
 
 
 class TalentConsent(_UseCaseCheck):
-    """A use involving talent likeness or union-covered work has a consent record (talent,
-    scope, document) signed on or before first use and not expired on the audit date."""
+    """A use involving talent likeness or union-covered work that is in use has a consent
+    record (talent, scope, document) signed on or before first use (and by the audit date)
+    and not expired on the audit date."""
 
     id = "genai.talent_consent"
     title = "Talent consent recorded for likeness and union-covered work"
@@ -202,18 +213,23 @@ class TalentConsent(_UseCaseCheck):
     def assess(self, ctx: CheckContext, use_case: UseCase) -> list[Violation] | None:
         if not (use_case.involves.talent_likeness or use_case.involves.union_covered_work):
             return None
-        if not use_case.consents:
+        if not _in_use(use_case, ctx):
+            return []  # consent must exist by first use; that day has not come
+        # A consent signed after the audit date did not exist on that date.
+        signed = [(i, c) for i, c in enumerate(use_case.consents) if c.signed_on <= ctx.as_of]
+        if not signed:
             return [
                 use_case_violation(
                     ctx,
                     use_case.id,
-                    ("involves",),
-                    "talent likeness or union-covered work without a recorded consent",
+                    ("consents",) if use_case.consents else ("involves",),
+                    "talent likeness or union-covered work without a consent signed by "
+                    f"{ctx.as_of}",
                     _triage_evidence(use_case),
                 )
             ]
         out: list[Violation] = []
-        for i, consent in enumerate(use_case.consents):
+        for i, consent in signed:
             if consent.expires_on and consent.expires_on < ctx.as_of:
                 out.append(
                     use_case_violation(
@@ -239,8 +255,9 @@ class TalentConsent(_UseCaseCheck):
 
 
 class ToolConfidentiality(_UseCaseCheck):
-    """Tools used for production inputs do not capture, store, train on or resell them, and
-    are under enterprise terms (guiding principles 2 and 3)."""
+    """Tools a use case relies on are under an enterprise agreement, do not train on or
+    resell production inputs, and store them only under those terms with a declared
+    retention (guiding principles 2 and 3). Unknown terms count against the tool."""
 
     id = "genai.tool_confidentiality"
     title = "GenAI tools do not capture, store, train on or resell inputs"
@@ -262,8 +279,12 @@ class ToolConfidentiality(_UseCaseCheck):
                 reasons.append(
                     "resells inputs" if tool.resells_inputs else "reselling not ruled out"
                 )
-            if tool.stores_inputs is not False and not tool.enterprise_agreement:
+            if tool.stores_inputs is None:
+                reasons.append("storage of inputs not ruled out")
+            elif tool.stores_inputs and not tool.enterprise_agreement:
                 reasons.append("stores inputs outside enterprise terms")
+            elif tool.stores_inputs and tool.retention_days is None:
+                reasons.append("stores inputs with no declared retention")
             if not tool.enterprise_agreement:
                 reasons.append("no enterprise agreement")
             if reasons:

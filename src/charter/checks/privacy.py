@@ -89,14 +89,17 @@ class PersonalDataBasis(Check):
 
 
 def tool_unfit_for_personal_data(tool: Tool) -> list[str]:
-    """Why a tool may not receive personal data (empty when it may)."""
+    """Why a tool may not receive personal data (empty when it may). Unknown terms count
+    against the tool: a verdict never rests on an unanswered question."""
     reasons = []
     if tool.trains_on_inputs is not False:
         reasons.append(
             "trains on inputs" if tool.trains_on_inputs else "may train on inputs (unknown)"
         )
-    if tool.stores_inputs is not False:
-        reasons.append("stores inputs" if tool.stores_inputs else "may store inputs (unknown)")
+    if tool.stores_inputs is None:
+        reasons.append("may store inputs (unknown)")
+    elif tool.stores_inputs and tool.retention_days is None:
+        reasons.append("stores inputs with no declared retention")
     if tool.resells_inputs is not False:
         reasons.append("resells inputs" if tool.resells_inputs else "may resell inputs (unknown)")
     if not tool.enterprise_agreement:
@@ -109,9 +112,8 @@ def tool_unfit_for_personal_data(tool: Tool) -> list[str]:
 class PersonalDataToTools(Check):
     """Personal data (a system's personal-data sources, or a GenAI use case involving personal
     data) flows only to tools under an enterprise agreement that are approved for personal
-    data and are known not to store, train on or resell inputs (DESIGN: personal data must
-    not flow to tools that store or train on inputs or lack enterprise terms). Unknown data
-    terms count against the tool."""
+    data, do not train on or resell inputs, and keep inputs no longer than a declared
+    retention. Unknown data terms count against the tool."""
 
     id = "privacy.personal_data_to_tools"
     title = "Personal data goes only to tools fit to receive it"

@@ -15,8 +15,9 @@ GENAI_PACK = "genai-content-production"
 
 class TrainingCoverage(Check):
     """Every person who must take a training module of the pinned pack (by role on the system:
-    ``owner`` for owner and accountable executive, ``operator`` for operators; for GenAI
-    use cases, the use-case owners) completed it for the module's current content
+    ``owner`` for the owner, ``executive`` for the accountable executive, ``operator`` for
+    operators; for GenAI use cases, the use-case owners and the system's operators) completed
+    it for the module's current content
     (``changed_in`` or later) within ``max_age_days`` of the audit date."""
 
     id = "training.coverage"

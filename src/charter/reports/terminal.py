@@ -54,7 +54,7 @@ def render_summary(document: dict[str, Any], packs: list[Pack], width: int = 120
         principles.add_row(
             f"{code} {Principle(code).label}",
             _score(line["score"]),
-            line["status"],
+            line["status"] if line["score"] is not None else "nothing assessed",
             str(line["findings"]),
             f"{line['coverage']:.0%}",
         )
