@@ -61,6 +61,7 @@ def test_status_rules() -> None:
     assert score_of(eighty, [], CUTOFFS, False).status is Verdict.AT_RISK
     nothing = score_of([_a(Status.NOT_ASSESSED)], [], CUTOFFS, False)
     assert nothing.score is None
+    assert nothing.status is Verdict.AT_RISK
     assert nothing.coverage == 0.0
 
 

@@ -89,3 +89,47 @@ def test_missing_keys_say_how_to_create_them(workspace_dir: Path, tmp_path: Path
     result = run_cli("keys", "show", "--workspace", str(workspace_dir), env=env)
     assert result.returncode == 2
     assert "no signing key: run 'charter keys init'" in result.stderr
+
+
+def test_secrets_never_go_into_the_workspace_or_through_symlinks(
+    workspace_dir: Path, tmp_path: Path
+) -> None:
+    env = {"CHARTER_CONFIG_DIR": str(tmp_path / "config")}
+    run_cli("keys", "init", "--workspace", str(workspace_dir), env=env)
+    inside = run_cli(
+        "keys",
+        "export-hmac",
+        "--output",
+        str(workspace_dir / "team.key"),
+        "--workspace",
+        str(workspace_dir),
+        env=env,
+    )
+    assert inside.returncode == 2
+    assert "refusing to write a secret key inside the workspace" in inside.stderr
+    assert not (workspace_dir / "team.key").exists()
+
+    shared = tmp_path / "shared.key"
+    shared.write_text("ab" * 32 + "\n")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("do not overwrite\n")
+    key_path = tmp_path / "config" / "hmac" / "acme-post.key"
+    key_path.unlink()
+    key_path.symlink_to(victim)
+    imported = run_cli(
+        "keys", "import-hmac", str(shared), "--workspace", str(workspace_dir), env=env
+    )
+    assert imported.returncode == 0, imported.stderr
+    assert victim.read_text() == "do not overwrite\n"
+    assert not key_path.is_symlink()
+    assert _mode(key_path) == 0o600
+
+
+def test_corrupt_keys_are_input_errors(workspace_dir: Path, tmp_path: Path) -> None:
+    env = {"CHARTER_CONFIG_DIR": str(tmp_path / "config")}
+    run_cli("keys", "init", "--workspace", str(workspace_dir), env=env)
+    signing = tmp_path / "config" / "signing-key.pem"
+    signing.write_text("-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n")
+    result = run_cli("keys", "show", "--workspace", str(workspace_dir), env=env)
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"{signing}: signing key file is corrupt"

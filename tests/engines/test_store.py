@@ -113,3 +113,13 @@ def test_unreachable_database_is_an_input_error() -> None:
     with pytest.raises(InputError, match=r"cannot open database") as info:
         open_database("postgresql+psycopg://charter:s3cret@127.0.0.1:1/none?connect_timeout=2")
     assert "s3cret" not in str(info.value)
+
+
+def test_passwords_never_reach_messages() -> None:
+    for url in (
+        "postgresql+psycopg://charter:s3cret@127.0.0.1:1/none?connect_timeout=2",
+        "postgresql+psycopg://charter@127.0.0.1:1/none?password=s3cret&connect_timeout=2",
+    ):
+        with pytest.raises(InputError, match="cannot open database") as info:
+            open_database(url)
+        assert "s3cret" not in str(info.value)

@@ -72,3 +72,15 @@ def test_non_scalar_keys_and_merge_keys_are_refused() -> None:
         parse_yaml("? [a, b]\n: 1\n", "f.yaml")
     with pytest.raises(InputError, match="merge keys"):
         parse_yaml("base: &b {x: 1}\nother:\n  <<: *b\n", "f.yaml")
+
+
+def test_recursive_alias_is_refused() -> None:
+    with pytest.raises(InputError, match=r"f.yaml:1:4: recursive alias"):
+        parse_yaml("a: &a\n  b: *a\n", "f.yaml")
+
+
+def test_control_characters_are_located() -> None:
+    with pytest.raises(InputError) as info:
+        parse_yaml("a: 1\nb: x\x00y\n", "f.yaml")
+    assert str(info.value).startswith("f.yaml:2:5: invalid YAML")
+    assert "\n" not in str(info.value)

@@ -244,3 +244,75 @@ def test_usage_errors_are_one_line(args: list[str], expected: str) -> None:
     result = run_cli(*args)
     assert result.returncode == 2
     assert _problems(result) == [expected]
+
+
+def test_hostile_workspace_files(workspace_dir: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("id: outside\n")
+    (workspace_dir / "systems" / "linked.yaml").symlink_to(outside)
+    (workspace_dir / "systems" / "folder.yaml").mkdir()
+    (workspace_dir / "systems" / "shout.YAML").write_text("id: shout\n")
+    (workspace_dir / "usecases" / "loop.yaml").write_text("id: &a\n  x: *a\n")
+    result = run_cli("validate", str(workspace_dir))
+    assert result.returncode == 2
+    systems, usecases = workspace_dir / "systems", workspace_dir / "usecases"
+    assert sorted(_problems(result)) == sorted(
+        [
+            f"{systems / 'folder.yaml'}: not a regular file",
+            f"{systems / 'linked.yaml'}: links outside the workspace",
+            f"{systems / 'shout.YAML'}: use the .yaml extension (lower case)",
+            f"{usecases / 'loop.yaml'}:1:5: recursive alias: a value contains itself",
+        ]
+    )
+
+
+def test_evidence_paths_stay_inside_the_workspace(make_workspace: Callable[[Edit], Path]) -> None:
+    def edit(files: dict[str, Any]) -> None:
+        files["systems/reco.yaml"]["evaluations"] = {
+            "fairness": [{"id": "log", "path": "../../etc/passwd"}]
+        }
+
+    result = run_cli("validate", str(make_workspace(edit)))
+    assert result.returncode == 2
+    assert "value error, must not contain '..'" in result.stderr
+
+
+def test_bad_output_path_stores_nothing(workspace_dir: Path) -> None:
+    target = workspace_dir / "out.json"
+    target.mkdir()
+    result = run_cli("audit", str(workspace_dir), "--output", str(target))
+    assert result.returncode == 2
+    assert _problems(result) == [f"--output: cannot write a file at '{target}'"]
+    assert not (workspace_dir / ".charter" / "charter.db").exists()
+
+
+def test_pack_references_cannot_name_paths(workspace_dir: Path) -> None:
+    result = run_cli("audit", str(workspace_dir), "--guidelines", "../../../../etc/passwd@2026.1")
+    assert result.returncode == 2
+    assert _problems(result) == [
+        "../../../../etc/passwd@2026.1: not a pack reference: expected PACK or PACK@YYYY.N"
+    ]
+
+
+def test_history_commands_need_a_workspace(tmp_path: Path) -> None:
+    result = run_cli("runs", "list", "--workspace", str(tmp_path))
+    assert result.returncode == 2
+    assert _problems(result) == [
+        f"{tmp_path}: not a workspace (no charter.yaml): no run database here"
+    ]
+    assert not (tmp_path / ".charter").exists()
+
+
+def test_subset_of_pinned_packs_audits(workspace_dir: Path) -> None:
+    result = run_cli(
+        "audit",
+        str(workspace_dir),
+        "--no-store",
+        "--guidelines",
+        "genai-content-production",
+        "--format",
+        "json",
+        "--as-of",
+        "2026-11-24",
+    )
+    assert result.returncode == 0, result.stderr

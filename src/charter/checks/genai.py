@@ -36,7 +36,7 @@ class _UseCaseCheck(Check):
         violations: list[Violation] = []
         assessed: list[dict[str, object]] = []
         for use_case in ctx.use_cases:
-            found = self.assess(ctx, use_case)
+            found = self.assess(ctx, use_case.as_known_on(ctx.as_of))
             if found is None:
                 continue
             assessed.append(_triage_evidence(use_case))
@@ -215,14 +215,13 @@ class TalentConsent(_UseCaseCheck):
             return None
         if not _in_use(use_case, ctx):
             return []  # consent must exist by first use; that day has not come
-        # A consent signed after the audit date did not exist on that date.
-        signed = [(i, c) for i, c in enumerate(use_case.consents) if c.signed_on <= ctx.as_of]
+        signed = list(enumerate(use_case.consents))
         if not signed:
             return [
                 use_case_violation(
                     ctx,
                     use_case.id,
-                    ("consents",) if use_case.consents else ("involves",),
+                    ("involves",),
                     "talent likeness or union-covered work without a consent signed by "
                     f"{ctx.as_of}",
                     _triage_evidence(use_case),

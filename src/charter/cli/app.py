@@ -39,9 +39,23 @@ def main() -> None:
         sys.exit(EXIT_INPUT)
     except typer.TyperException as exc:
         sys.exit(_usage_error(exc))
+    except OSError as exc:
+        # Files the user named that cannot be read or written: one line, no traceback.
+        where = exc.filename if exc.filename is not None else "charter"
+        typer.echo(f"{where}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_INPUT)
     except typer.Abort:
         typer.echo("aborted", err=True)
         sys.exit(130)
+    except Exception as exc:
+        if not type(exc).__module__.startswith("sqlalchemy"):
+            raise
+        # Database failures (locked file, server error) are reported, never dumped with
+        # their SQL parameters.
+        cause = getattr(exc, "orig", None) or exc
+        first_line = (str(cause).splitlines() or [""])[0]
+        typer.echo(f"database: {type(cause).__name__}: {first_line}", err=True)
+        sys.exit(EXIT_INPUT)
     sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,6 +16,10 @@ from charter.cli.common import (
     parse_as_of,
     write_output,
 )
+
+if TYPE_CHECKING:
+    from charter.domain.status import Severity
+    from charter.reports.formats import AuditFormat
 
 
 def audit(
@@ -61,29 +65,13 @@ def audit(
     2 bad input or usage.
     """
     from charter import composition
-    from charter.cli.common import fail_input
-    from charter.domain.status import Severity
     from charter.reports.audit_json import audit_document
-    from charter.reports.formats import AuditFormat, infer_format, render_audit
+    from charter.reports.formats import AuditFormat, render_audit
     from charter.services.actor import resolve_actor
     from charter.services.audit import AuditRequest, record_audit, run_audit, run_scope
     from charter.services.validation import resolve_packs
 
-    try:
-        threshold = Severity(fail_on)
-    except ValueError:
-        fail_input(f"--fail-on: '{fail_on}' is not one of critical, high, medium, low, info")
-    fmt: AuditFormat | None = None
-    if output_format is not None:
-        try:
-            fmt = AuditFormat(output_format)
-        except ValueError:
-            fail_input(f"--format: '{output_format}' is not one of table, json, html, sarif, junit")
-    elif output is not None:
-        fmt = infer_format(output.name)
-        if fmt is None:
-            fail_input(f"--output: cannot tell the format of '{output.name}'; add --format")
-    fmt = fmt or AuditFormat.TABLE
+    threshold, fmt = _check_options(fail_on, output_format, output)
     day = parse_as_of(as_of)
 
     workspace = composition.workspace(directory)
@@ -124,3 +112,40 @@ def audit(
         write_output(text, None)
     if report.gate_fails(threshold):
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _check_options(
+    fail_on: str, output_format: str | None, output: Path | None
+) -> tuple[Severity, AuditFormat]:
+    """Validate options before any work, so bad usage never leaves a stored run behind."""
+    from charter.cli.common import fail_input
+    from charter.domain.status import Severity
+    from charter.reports.formats import AuditFormat, infer_format
+
+    try:
+        threshold = Severity(fail_on)
+    except ValueError:
+        fail_input(f"--fail-on: '{fail_on}' is not one of critical, high, medium, low, info")
+    fmt: AuditFormat | None = None
+    if output_format is not None:
+        try:
+            fmt = AuditFormat(output_format)
+        except ValueError:
+            fail_input(f"--format: '{output_format}' is not one of table, json, html, sarif, junit")
+    elif output is not None:
+        fmt = infer_format(output.name)
+        if fmt is None:
+            fail_input(f"--output: cannot tell the format of '{output.name}'; add --format")
+    if output is not None and (output.is_dir() or not _creatable(output)):
+        fail_input(f"--output: cannot write a file at '{output}'")
+    return threshold, fmt or AuditFormat.TABLE
+
+
+def _creatable(path: Path) -> bool:
+    """Whether a file can be written at ``path`` (its nearest existing folder is writable)."""
+    import os
+
+    parent = path.parent
+    while not parent.exists():
+        parent = parent.parent
+    return parent.is_dir() and os.access(parent, os.W_OK)

@@ -150,16 +150,9 @@ def diff_guidelines(
 
 
 def _get(library: BuiltinPackLibrary, ref: str) -> Pack:
-    from charter.domain.errors import InputError
-    from charter.services.validation import parse_pack_ref
+    from charter.services.validation import pack_for_ref
 
-    pack_id, version = parse_pack_ref(ref)
-    if version is None:
-        versions = library.versions(pack_id)
-        if not versions:
-            raise InputError.at(ref, 0, 0, "unknown guideline pack")
-        version = versions[-1]
-    return library.get(pack_id, version)
+    return pack_for_ref(library, ref)
 
 
 @checks_app.command("list")

@@ -80,7 +80,15 @@ def export_hmac(
     import os
 
     from charter import composition
+    from charter.domain.errors import InputError
 
+    if output.resolve().is_relative_to(workspace.resolve()):
+        raise InputError.at(
+            str(output),
+            0,
+            0,
+            "refusing to write a secret key inside the workspace (it is a git repo)",
+        )
     key = composition.keystore().hmac_key(_partner_id(workspace))
     descriptor = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w") as handle:

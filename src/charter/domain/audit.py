@@ -63,8 +63,9 @@ def score_of(
 
     ``not_applicable`` and ``not_assessed`` leave both sums; every other non-pass counts as
     failed. Status: ``non_compliant`` on any critical finding or a score under the lower
-    cut-off; ``at_risk`` on any high finding, any error/incomplete, or a score under the
-    upper cut-off; ``compliant`` otherwise.
+    cut-off; ``at_risk`` on any high finding, any error/incomplete, a score under the upper
+    cut-off, or nothing assessed at all (no evidence, no claim of compliance); ``compliant``
+    otherwise. Cut-offs compare the unrounded score.
     """
     items = list(assessments)
     found = list(findings)
@@ -72,18 +73,20 @@ def score_of(
     applicable = [a for a in items if a.status is not Status.NOT_APPLICABLE]
     total = sum(a.weight for a in assessed)
     failed = sum(a.weight for a in assessed if a.status is not Status.PASS)
-    score = round(100.0 * (1.0 - failed / total), 2) if total > 0 else None
+    exact = 100.0 * (1.0 - failed / total) if total > 0 else None
     severities = {f.severity for f in found}
-    if Severity.CRITICAL in severities or (score is not None and score < cutoffs.lower):
+    if Severity.CRITICAL in severities or (exact is not None and exact < cutoffs.lower):
         verdict = Verdict.NON_COMPLIANT
     elif (
         Severity.HIGH in severities
         or has_breakdown
-        or (score is not None and score < cutoffs.upper)
+        or exact is None  # nothing assessed: compliance cannot be claimed without evidence
+        or exact < cutoffs.upper
     ):
         verdict = Verdict.AT_RISK
     else:
         verdict = Verdict.COMPLIANT
+    score = round(exact, 2) if exact is not None else None
     return ScoreLine(score, verdict, len(found), len(assessed), len(applicable))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 
 Identifier = Annotated[
     str,
@@ -14,6 +14,28 @@ Identifier = Annotated[
 
 Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 """An e-mail address (shape only; nothing is sent)."""
+
+PackVersion = Annotated[str, StringConstraints(pattern=r"^\d{4}\.\d+$")]
+"""A guideline pack version, ``YYYY.N``."""
+
+
+def _inside_workspace(path: str) -> str:
+    """Relative, no ``..`` segment: evidence never reaches outside the workspace by its path
+    (symlinks are checked when the files are read)."""
+    parts = path.replace("\\", "/").split("/")
+    if path.startswith(("/", "\\", "~")) or (len(path) > 1 and path[1] == ":"):
+        raise ValueError("must be relative to the workspace")
+    if ".." in parts:
+        raise ValueError("must not contain '..'")
+    if "\x00" in path:
+        raise ValueError("must not contain NUL")
+    return path
+
+
+RelativePath = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_inside_workspace)
+]
+"""A path inside the workspace, relative to its root."""
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 """Non-empty free text."""

@@ -8,14 +8,16 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints, model_validator
 
-from charter.domain.base import Identifier, StrictModel, Text
+from charter.domain.base import Identifier, PackVersion, StrictModel, Text
 from charter.domain.organisation import Role
 from charter.domain.status import Principle, Severity
 from charter.domain.systems import Category, Lifecycle
 
 RequirementId = Annotated[str, StringConstraints(pattern=r"^[A-Z]+(-[A-Z]+)?-\d{2}$")]
-PackVersion = Annotated[str, StringConstraints(pattern=r"^\d{4}\.\d+$")]
 CheckId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")]
+
+
+Finite = Annotated[float, Field(allow_inf_nan=False)]
 
 
 class Direction(StrEnum):
@@ -28,7 +30,7 @@ class Direction(StrEnum):
 
 
 class Threshold(StrictModel):
-    value: float | tuple[float, float]
+    value: Finite | tuple[Finite, Finite]
     """The limit: a number, or ``[low, high]`` for a band."""
     direction: Direction
     """``max``, ``min`` or ``band``."""

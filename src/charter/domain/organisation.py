@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field
 
-from charter.domain.base import Email, Identifier, StrictModel, Text
+from charter.domain.base import Email, Identifier, PackVersion, StrictModel, Text
 
 
 class PlatformContact(StrictModel):
@@ -37,7 +38,7 @@ class PartnerInfo(StrictModel):
 class PackPin(StrictModel):
     pack: Identifier
     """Guideline pack id, e.g. ``partner-ai-usage``."""
-    version: str = Field(pattern=r"^\d{4}\.\d+$")
+    version: PackVersion
     """Pinned pack version, e.g. ``2026.1``."""
 
 
@@ -50,7 +51,10 @@ class ThresholdOverride(StrictModel):
     """Check id the threshold belongs to (e.g. ``documentation.review_freshness``)."""
     parameter: Identifier
     """Threshold parameter name (e.g. ``max_age_days``)."""
-    value: float | list[float]
+    value: (
+        Annotated[float, Field(allow_inf_nan=False)]
+        | list[Annotated[float, Field(allow_inf_nan=False)]]
+    )
     """New value: a number for ``max``/``min`` thresholds, ``[low, high]`` for ``band``.
     It must be at least as strict as the pack's; a looser value is an input error."""
     reason: Text | None = None
@@ -170,7 +174,7 @@ class TrainingRecord(StrictModel):
     """Person id from ``people.yaml``."""
     module: Identifier
     """Training module id from a pinned guideline pack."""
-    version: str = Field(pattern=r"^\d{4}\.\d+$")
+    version: PackVersion
     """Guideline pack version the module content belonged to."""
     completed_on: date
     """Completion date (ISO 8601)."""

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from charter.domain.base import Identifier, StrictModel, Text
+from charter.domain.base import Identifier, RelativePath, StrictModel, Text
 
 
 class Category(StrEnum):
@@ -155,8 +155,8 @@ class Transparency(StrictModel):
 class EvidenceSpec(StrictModel):
     id: Identifier
     """Evidence id inside the card."""
-    path: Text
-    """File, folder or glob relative to the workspace."""
+    path: RelativePath
+    """File, folder or glob relative to the workspace (no absolute paths, no ``..``)."""
     description: Text | None = None
     """What the evidence is."""
 

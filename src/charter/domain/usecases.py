@@ -6,7 +6,7 @@ import datetime as dt
 from datetime import date
 from enum import StrEnum
 
-from charter.domain.base import Identifier, StrictModel, Text
+from charter.domain.base import Identifier, RelativePath, StrictModel, Text
 from charter.domain.organisation import UseStage
 
 
@@ -108,8 +108,8 @@ class Consent(StrictModel):
 
 
 class Deliverable(StrictModel):
-    path: Text
-    """File delivered, relative to the workspace."""
+    path: RelativePath
+    """File delivered, relative to the workspace (no absolute paths, no ``..``)."""
     media_type: MediaType
     """What kind of media it is."""
     digital_source_type: Text | None = None
@@ -152,3 +152,17 @@ class UseCase(StrictModel):
     """Talent consents (required when talent likeness or union-covered work is involved)."""
     deliverables: list[Deliverable] = []
     """Files delivered with GenAI content, for provenance checks."""
+
+    def as_known_on(self, day: date) -> UseCase:
+        """The use case as it stood on ``day``: a disclosure, approval or consent dated later
+        had not happened yet (so ``--as-of`` never credits the future)."""
+        changes: dict[str, object] = {}
+        if self.disclosure and self.disclosure.date > day:
+            changes["disclosure"] = None
+        approved_on = self.approval.approved_on
+        if approved_on and approved_on > day:
+            changes["approval"] = Approval(status=ApprovalStatus.REQUESTED)
+        consents = [c for c in self.consents if c.signed_on <= day]
+        if len(consents) != len(self.consents):
+            changes["consents"] = consents
+        return self.model_copy(update=changes) if changes else self

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -13,6 +14,8 @@ from charter.sourcefiles.models import validate_model
 from charter.sourcefiles.yaml_source import read_yaml
 
 HERE = Path(__file__).parent
+_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,79}")
+_VERSION = re.compile(r"\d{4}\.\d+")
 PACKS_DIR = HERE / "packs"
 
 
@@ -76,6 +79,9 @@ class BuiltinPackLibrary:
         return sorted((f.stem for f in folder.glob("*.yaml")), key=version_key)
 
     def get(self, pack_id: str, version: str) -> Pack:
+        if not (_ID.fullmatch(pack_id) and _VERSION.fullmatch(version)):
+            # Never let a reference become a path outside the pack folder.
+            raise InputError.at(f"{pack_id}@{version}", 0, 0, "not a valid pack id and version")
         return _load_pack(self.root, pack_id, version)
 
 

@@ -89,6 +89,13 @@ def effective_thresholds(
                 )
                 continue
             value = (override.value[0], override.value[1])
+            if value[0] > value[1]:
+                problems.append(
+                    InputProblem(
+                        where("value"), f"band [{value[0]:g}, {value[1]:g}] has low > high"
+                    )
+                )
+                continue
         else:
             value = override.value
         if threshold.is_loosened_by(value):

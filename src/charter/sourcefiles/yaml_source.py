@@ -43,8 +43,13 @@ def parse_yaml(text: str, name: str) -> YamlDocument:
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         problem = exc.problem or exc.context or "invalid YAML"
         raise InputError.at(name, line, column, f"invalid YAML: {problem}") from exc
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise InputError.at(name, line, column, f"invalid YAML: {exc.reason}") from exc
     except yaml.YAMLError as exc:
-        raise InputError.at(name, 0, 0, f"invalid YAML: {exc}") from exc
+        message = " ".join(str(exc).split())
+        raise InputError.at(name, 0, 0, f"invalid YAML: {message}") from exc
     if len(nodes) > 1:
         start = nodes[1].start_mark
         raise InputError.at(
@@ -65,6 +70,7 @@ class _Builder:
         self._source = source
         self._constructor = yaml.SafeLoader("")
         self._count = 0
+        self._open: set[int] = set()  # nodes being built: an alias back to one recurses
 
     def build(self, node: yaml.Node, path: PathKey) -> Any:
         self._count += 1
@@ -79,11 +85,23 @@ class _Builder:
         self._source.positions.setdefault(
             path, (node.start_mark.line + 1, node.start_mark.column + 1)
         )
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
+        if not isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            return self._scalar(node)
+        if id(node) in self._open:
+            mark = node.start_mark
+            raise InputError.at(
+                self._name,
+                mark.line + 1,
+                mark.column + 1,
+                "recursive alias: a value contains itself",
+            )
+        self._open.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, path)
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        return self._scalar(node)
+        finally:
+            self._open.discard(id(node))
 
     def _scalar(self, node: yaml.Node) -> Any:
         try:

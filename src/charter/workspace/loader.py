@@ -100,8 +100,14 @@ def load_workspace(root: Path) -> Workspace:
 
 
 def _exists(c: _Collector, rel: str) -> bool:
-    if (c.root / rel).is_file():
+    path = c.root / rel
+    if path.is_file() and path.resolve().is_relative_to(c.root.resolve()):
         return True
+    if path.exists():
+        c.problems.append(
+            InputProblem(Location(c.shown(rel)), "not a regular file inside the workspace")
+        )
+        return False
     c.problems.append(InputProblem(Location(c.shown(rel)), "required file is missing"))
     return False
 
@@ -111,15 +117,21 @@ def _cards(c: _Collector, folder: str, model: type[M]) -> dict[str, M]:
     directory = c.root / folder
     if not directory.is_dir():
         return cards
+    root = c.root.resolve()
     for path in sorted(directory.iterdir()):
-        if path.suffix == ".yml":
-            c.problems.append(
-                InputProblem(Location(c.shown(f"{folder}/{path.name}")), "use the .yaml extension")
-            )
-            continue
-        if path.suffix != ".yaml" or path.name.startswith("."):
+        if path.name.startswith(".") or path.suffix.lower() not in (".yaml", ".yml"):
             continue
         rel = f"{folder}/{path.name}"
+        problem = None
+        if path.suffix != ".yaml":
+            problem = "use the .yaml extension (lower case)"
+        elif not path.resolve().is_relative_to(root):
+            problem = "links outside the workspace"
+        elif not path.is_file():
+            problem = "not a regular file"
+        if problem:
+            c.problems.append(InputProblem(Location(c.shown(rel)), problem))
+            continue
         card = c.model(rel, model)
         if card is None:
             continue

@@ -75,7 +75,10 @@ class KeyStore:
     def signing_key(self) -> Ed25519PrivateKey:
         path = self.signing_key_path
         data = _read_private(path, "signing key")
-        key = serialization.load_pem_private_key(data, password=None)
+        try:
+            key = serialization.load_pem_private_key(data, password=None)
+        except (ValueError, TypeError) as exc:
+            raise InputError.at(str(path), 0, 0, "signing key file is corrupt") from exc
         if not isinstance(key, Ed25519PrivateKey):
             raise InputError.at(str(path), 0, 0, "not an Ed25519 private key")
         return key
@@ -101,10 +104,10 @@ class KeyStore:
     def hmac_key(self, workspace_id: str) -> bytes:
         shared = os.environ.get(HMAC_KEY_FILE_ENV)
         path = Path(shared) if shared else self.hmac_key_path(workspace_id)
-        text = _read_private(path, "HMAC key").decode().strip()
         try:
+            text = _read_private(path, "HMAC key").decode().strip()
             key = bytes.fromhex(text)
-        except ValueError:
+        except (ValueError, UnicodeDecodeError):
             raise InputError.at(str(path), 1, 1, "HMAC key file must hold hex digits") from None
         if len(key) < 32:
             raise InputError.at(str(path), 1, 1, "HMAC key must be at least 32 bytes")
@@ -116,10 +119,10 @@ class KeyStore:
         return hmac.new(key, b"charter-key-id", hashlib.sha256).hexdigest()[:16]
 
     def import_hmac_key(self, workspace_id: str, source: Path) -> None:
-        text = _read_private(source, "HMAC key", check_mode=False).decode().strip()
         try:
+            text = _read_private(source, "HMAC key", check_mode=False).decode().strip()
             key = bytes.fromhex(text)
-        except ValueError:
+        except (ValueError, UnicodeDecodeError):
             raise InputError.at(str(source), 1, 1, "HMAC key file must hold hex digits") from None
         if len(key) < 32:
             raise InputError.at(str(source), 1, 1, "HMAC key must be at least 32 bytes")
@@ -127,12 +130,16 @@ class KeyStore:
 
 
 def _write_private(path: Path, data: bytes, replace: bool = False) -> None:
+    """Write a secret with 0600 from the first byte. Replacing goes through a new temporary
+    file and a rename, so a symlink planted at ``path`` is replaced, never followed."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if replace else os.O_EXCL)
-    descriptor = os.open(path, flags, _PRIVATE)
+    target = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp") if replace else path
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    descriptor = os.open(target, flags, _PRIVATE)
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(data)
-    path.chmod(_PRIVATE)
+    if replace:
+        target.replace(path)
 
 
 def _read_private(path: Path, what: str, check_mode: bool = True) -> bytes:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from charter.domain.errors import InputError
 
@@ -21,6 +21,10 @@ def database_url(workspace: Path) -> str:
     url = os.environ.get(DATABASE_URL_ENV)
     if url:
         return url
+    if not (workspace / "charter.yaml").is_file():
+        raise InputError.at(
+            str(workspace), 0, 0, "not a workspace (no charter.yaml): no run database here"
+        )
     state = workspace / ".charter"
     state.mkdir(exist_ok=True)
     gitignore = state / ".gitignore"
@@ -31,7 +35,10 @@ def database_url(workspace: Path) -> str:
 
 def open_database(url: str) -> Engine:
     """Create the engine and bring the schema to the latest Alembic revision."""
-    engine = create_engine(url, future=True)
+    try:
+        engine = create_engine(url, future=True)
+    except (ArgumentError, ImportError) as exc:
+        raise InputError.at(_redact(url), 0, 0, f"cannot use database URL: {exc}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     try:
@@ -58,10 +65,10 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
 
 
 def _redact(url: str) -> str:
-    """Hide a password in a database URL before it reaches a message."""
-    if "://" in url and "@" in url:
-        scheme, rest = url.split("://", 1)
-        credentials, host = rest.rsplit("@", 1)
-        user = credentials.split(":", 1)[0]
-        return f"{scheme}://{user}:***@{host}" if ":" in credentials else url
-    return url
+    """Hide any password in a database URL (user info or query) before it reaches a message."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return "<database url>"
+    query = {k: ("***" if "password" in k.lower() else v) for k, v in parsed.query.items()}
+    return parsed.set(query=query).render_as_string(hide_password=True)
