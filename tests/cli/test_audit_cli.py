@@ -10,6 +10,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+import yaml
 
 from charter.reports.audit_json import audit_schema
 from conftest import ROOT, run_cli
@@ -177,7 +178,35 @@ def test_fingerprints_are_unique_within_a_run(make_workspace: Callable[[Any], Pa
     assert len(fingerprints) == len(set(fingerprints))
     subjects = {f["subject"] for f in document["findings"] if f["requirement"] == "PRIV-01"}
     assert subjects == {
-        "system:reco/data_sources.0.legal_basis",
-        "system:reco/data_sources.0.retention_days",
-        "system:reco/data_sources.0.consent_reference",
+        "system:reco/data_sources.views.legal_basis",
+        "system:reco/data_sources.views.retention_days",
+        "system:reco/data_sources.views.consent_reference",
     }
+
+
+def test_reordering_a_list_keeps_fingerprints(make_workspace: Callable[[Any], Path]) -> None:
+    second = {
+        "id": "clicks",
+        "name": "Clicks",
+        "kind": "features",
+        "location": "warehouse.clicks",
+        "personal_data": False,
+    }  # no provenance: DOC-01 fails on it
+
+    def first_order(files: dict[str, Any]) -> None:
+        files["systems/reco.yaml"]["data_sources"].append(second)
+
+    ws = make_workspace(first_order)
+    _, before = _audit_json(ws, "--fail-on", "critical")
+    card = ws / "systems" / "reco.yaml"
+    data = yaml.safe_load(card.read_text())
+    data["data_sources"].reverse()
+    card.write_text(yaml.safe_dump(data, sort_keys=False))
+    _, after = _audit_json(ws, "--fail-on", "critical")
+    [doc01] = [f for f in after["findings"] if f["requirement"] == "DOC-01"]
+    assert doc01["subject"] == "system:reco/data_sources.clicks"
+    assert doc01["location"]["line"] != next(
+        f["location"]["line"] for f in before["findings"] if f["requirement"] == "DOC-01"
+    )
+    comparison = after["summary"]["comparison"]
+    assert (comparison["new"], comparison["fixed"]) == (0, 0)

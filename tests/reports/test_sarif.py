@@ -189,12 +189,14 @@ def test_locations_point_at_the_yaml_line_of_the_offending_field(audited: Audite
         "startColumn": 1,
     }
     # A list item: the region starts at the item's first key, after "  - ".
-    source = _result_for(log, "partner-ai-usage/DOC-01", "system:reco/data_sources.0")
+    source = _result_for(log, "partner-ai-usage/DOC-01", "system:reco/data_sources.viewing-logs")
     region = source["locations"][0]["physicalLocation"]["region"]
     assert region == {"startLine": line_of(RECO_CARD, "- id: viewing-logs"), "startColumn": 5}
     # A use-case field nested two levels deep.
     consent = _result_for(
-        log, "genai-content-production/GENAI-06", "usecase:trailer-voice/consents.0.expires_on"
+        log,
+        "genai-content-production/GENAI-06",
+        "usecase:trailer-voice/consents.contracts/voice-consent.pdf.expires_on",
     )
     physical = consent["locations"][0]["physicalLocation"]
     assert physical["artifactLocation"]["uri"] == "usecases/trailer-voice.yaml"

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from charter.domain.checks import CheckContext, Violation
-from charter.domain.findings import subject
+from charter.domain.findings import stable_detail, subject
 from charter.domain.systems import SystemCard
 
 
@@ -30,7 +30,7 @@ def system_violation(
 ) -> Violation:
     """A violation about one field of the system card, located at that field."""
     card = system_of(ctx)
-    detail = ".".join(str(p) for p in path) or None
+    detail = stable_detail(card, path)
     return Violation(
         subject=subject("system", card.id, detail),
         message=message,
@@ -48,7 +48,7 @@ def use_case_violation(
     evidence: dict[str, Any] | None = None,
     remediation: str | None = None,
 ) -> Violation:
-    detail = ".".join(str(p) for p in path) or None
+    detail = stable_detail(ctx.workspace.use_cases[use_case_id], path)
     return Violation(
         subject=subject("usecase", use_case_id, detail),
         message=message,

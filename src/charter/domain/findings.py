@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from charter.domain.errors import Location
@@ -21,6 +24,38 @@ def subject(kind: str, identifier: str, detail: str | None = None) -> str:
         raise ValueError(f"unknown subject kind {kind!r}")
     base = f"{kind}:{identifier}"
     return f"{base}/{detail}" if detail else base
+
+
+def stable_detail(root: object, path: Sequence[str | int]) -> str | None:
+    """A field path for a subject that survives reordering: list positions become the
+    item's own key (its id, path, document, talent, date, or the string itself), so moving
+    an entry in a list does not make its finding look new."""
+    parts: list[str] = []
+    current: object = root
+    for step in path:
+        if isinstance(step, int):
+            item = current[step] if isinstance(current, list) and step < len(current) else None
+            parts.append(_item_key(item) or str(step))
+            current = item
+        else:
+            parts.append(step)
+            current = getattr(current, step, None)
+    return ".".join(parts) or None
+
+
+def _item_key(item: object) -> str | None:
+    if isinstance(item, str):
+        return _slug(item)
+    for attribute in ("id", "path", "document", "talent"):
+        value = getattr(item, attribute, None)
+        if isinstance(value, str):
+            return _slug(value)
+    when = getattr(item, "date", None)
+    return when.isoformat() if isinstance(when, date) else None
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"\s+", "-", text.strip())
 
 
 def fingerprint(pack: str, requirement: str, check: str, system: str | None, subject: str) -> str:
