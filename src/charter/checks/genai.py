@@ -334,6 +334,7 @@ class ApprovedToolUse(_UseCaseCheck):
                         ("tools", i),
                         f"unreleased platform assets go to '{tool_id}', not approved for them",
                         {"tool": tool_id},
+                        aspect="unreleased_assets",
                     )
                 )
         return out

@@ -27,10 +27,12 @@ def system_violation(
     message: str,
     evidence: dict[str, Any] | None = None,
     remediation: str | None = None,
+    aspect: str | None = None,
 ) -> Violation:
-    """A violation about one field of the system card, located at that field."""
+    """A violation about one field of the system card, located at that field. ``aspect``
+    tells apart two problems a check finds on the same field."""
     card = system_of(ctx)
-    detail = stable_detail(card, path)
+    detail = _with_aspect(stable_detail(card, path), aspect)
     return Violation(
         subject=subject("system", card.id, detail),
         message=message,
@@ -47,8 +49,10 @@ def use_case_violation(
     message: str,
     evidence: dict[str, Any] | None = None,
     remediation: str | None = None,
+    aspect: str | None = None,
 ) -> Violation:
-    detail = stable_detail(ctx.workspace.use_cases[use_case_id], path)
+    """A violation about one field of a use case, located at that field."""
+    detail = _with_aspect(stable_detail(ctx.workspace.use_cases[use_case_id], path), aspect)
     return Violation(
         subject=subject("usecase", use_case_id, detail),
         message=message,
@@ -56,3 +60,9 @@ def use_case_violation(
         evidence=evidence or {},
         remediation=remediation,
     )
+
+
+def _with_aspect(detail: str | None, aspect: str | None) -> str | None:
+    if aspect is None:
+        return detail
+    return f"{detail}#{aspect}" if detail else f"#{aspect}"

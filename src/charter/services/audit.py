@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -261,7 +261,16 @@ def _findings(
         ]
     system_id = target.system.id if target.system else None
     out: list[Finding] = []
-    for offset, violation in enumerate(violations, start=1):
+    seen: dict[str, int] = {}
+    for offset, found in enumerate(violations, start=1):
+        # Two violations on one subject would share a fingerprint; number the repeats so
+        # every finding of a run stays distinct (a check should name an aspect instead).
+        seen[found.subject] = seen.get(found.subject, 0) + 1
+        violation = (
+            found
+            if seen[found.subject] == 1
+            else replace(found, subject=f"{found.subject}#{seen[found.subject]}")
+        )
         out.append(
             Finding(
                 id=f"F{numbered + offset:04d}",
