@@ -27,16 +27,19 @@ def test_every_builtin_check_is_in_the_catalogue_and_declares_what_packs_use() -
     catalogue = check_catalogue()
     library = BuiltinPackLibrary()
     uses: dict[str, set[str]] = {}
+    scopes: dict[str, set[str]] = {}
     for pack_id, version, _ in library.list_packs():
         for requirement in library.get(pack_id, version).requirements:
             for ref in requirement.checks:
                 uses.setdefault(ref.id, set()).add(f"{pack_id}:{requirement.id}")
+                scopes.setdefault(ref.id, set()).add(str(requirement.scope))
     for check in load_registry().all():
         assert check.id in catalogue, check.id
         assert catalogue[check.id].planned is None, f"{check.id} is built but marked planned"
         assert set(check.requirements) == uses.get(check.id, set()), check.id
         assert set(check.parameters) == set(catalogue[check.id].parameters), check.id
         assert check.__doc__, f"{check.id} has no docstring for the catalogue"
+        assert scopes.get(check.id, set()) <= {str(s) for s in check.scopes}, check.id
 
 
 def test_duplicate_ids_are_rejected() -> None:

@@ -8,6 +8,9 @@ from typing import ClassVar
 
 from charter.checks.registry import CheckRegistry, load_registry
 from charter.domain.checks import Check, CheckContext, Outcome, Violation
+from charter.domain.guidelines import Scope
+from charter.domain.status import Status
+from charter.domain.systems import Category
 from charter.guidelines.library import BuiltinPackLibrary
 from charter.services.audit import AuditRequest, run_audit
 from charter.services.validation import resolve_packs
@@ -38,3 +41,39 @@ def test_repeated_subjects_get_distinct_fingerprints(workspace_dir: Path) -> Non
     mine = [f for f in report.findings if f.check == "demo.twice"]
     assert [f.subject for f in mine] == ["system:reco/name", "system:reco/name#2"]
     assert len({f.fingerprint for f in report.findings}) == len(report.findings)
+
+
+class UseCaseOnly(Check):
+    """Declares a system-scope requirement it cannot assess."""
+
+    id = "demo.use_case_only"
+    title = "use-case only"
+    requirements: ClassVar[tuple[str, ...]] = ("partner-ai-usage:DOC-01",)
+    scopes = (Scope.USE_CASE,)
+
+    def run(self, ctx: CheckContext) -> Outcome:
+        raise AssertionError("must not run on a system-scope requirement")
+
+
+class MarketingOnly(Check):
+    """Applies to marketing analytics systems only."""
+
+    id = "demo.marketing_only"
+    title = "marketing only"
+    requirements: ClassVar[tuple[str, ...]] = ("partner-ai-usage:DOC-01",)
+    applies_to = (Category.MARKETING_ANALYTICS,)
+
+    def run(self, ctx: CheckContext) -> Outcome:
+        raise AssertionError("must not run on a recommendation system")
+
+
+def test_check_declarations_are_enforced(workspace_dir: Path) -> None:
+    registry = CheckRegistry()
+    for check in [*load_registry().all(), UseCaseOnly, MarketingOnly]:
+        registry.register(check)
+    workspace = load_workspace(workspace_dir)
+    packs = resolve_packs(workspace, BuiltinPackLibrary())
+    report = run_audit(AuditRequest(workspace, packs, registry, date(2026, 11, 24)))
+    results = {r.check: r for r in report.results if r.check.startswith("demo.")}
+    assert results["demo.use_case_only"].status is Status.ERROR
+    assert results["demo.marketing_only"].status is Status.NOT_APPLICABLE

@@ -30,7 +30,7 @@ def _triage_evidence(use_case: UseCase) -> dict[str, object]:
 
 
 class _UseCaseCheck(Check):
-    scope = Scope.USE_CASE
+    scopes = (Scope.USE_CASE,)
 
     def run(self, ctx: CheckContext) -> Outcome:
         violations: list[Violation] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from charter.checks.support import system_violation, use_case_violation
+from charter.checks.support import system_of, system_violation, use_case_violation
 from charter.domain.checks import Check, CheckContext, Outcome, Violation
 from charter.domain.findings import subject
 from charter.domain.guidelines import Scope
@@ -27,8 +27,7 @@ class PersonalDataBasis(Check):
     parameters = ("max_retention_days",)
 
     def run(self, ctx: CheckContext) -> Outcome:
-        card = ctx.system
-        assert card is not None
+        card = system_of(ctx)
         max_days = ctx.threshold("max_retention_days")
         personal = [(i, s) for i, s in enumerate(card.data_sources) if s.personal_data]
         if not personal:
@@ -117,6 +116,7 @@ class PersonalDataToTools(Check):
 
     id = "privacy.personal_data_to_tools"
     title = "Personal data goes only to tools fit to receive it"
+    scopes = (Scope.SYSTEM, Scope.USE_CASE)
     requirements: ClassVar[tuple[str, ...]] = (f"{PARTNER_PACK}:PRIV-02", f"{GENAI_PACK}:GENAI-09")
     inputs = ("systems/<id>.yaml: data_sources, tools", "usecases/*.yaml", "tools.yaml")
 
@@ -141,8 +141,7 @@ class PersonalDataToTools(Check):
                             )
                         )
         else:
-            card = ctx.system
-            assert card is not None
+            card = system_of(ctx)
             if not any(s.personal_data for s in card.data_sources):
                 return Outcome.not_applicable("no personal-data sources declared")
             for i, tool_id in enumerate(card.tools):

@@ -22,6 +22,7 @@ class TrainingCoverage(Check):
 
     id = "training.coverage"
     title = "Owners and operators trained on the pinned guideline version"
+    scopes = (Scope.SYSTEM, Scope.USE_CASE)
     requirements: ClassVar[tuple[str, ...]] = (f"{PARTNER_PACK}:TRAIN-01", f"{GENAI_PACK}:GENAI-14")
     inputs = ("training/records.csv", "people.yaml", "systems/<id>.yaml")
     parameters = ("max_age_days",)

@@ -86,7 +86,8 @@ class Check(ABC):
     title: ClassVar[str]
     requirements: ClassVar[tuple[str, ...]]
     """Requirements it evidences, as ``pack:REQ-ID``."""
-    scope: ClassVar[Scope] = Scope.SYSTEM
+    scopes: ClassVar[tuple[Scope, ...]] = (Scope.SYSTEM,)
+    """Requirement scopes the check can assess; a pack using it elsewhere gets ``error``."""
     applies_to: ClassVar[tuple[Category, ...]] = tuple(Category)
     inputs: ClassVar[tuple[str, ...]] = ()
     """Workspace files or evidence it reads."""

@@ -38,7 +38,7 @@ def catalogue_entries(checks: list[type[Check]], packs: list[Pack]) -> list[dict
             {
                 "id": check.id,
                 "title": check.title,
-                "scope": str(check.scope),
+                "scope": ", ".join(str(s) for s in check.scopes),
                 "requirements": list(check.requirements),
                 "applies_to": [str(c) for c in check.applies_to],
                 "inputs": list(check.inputs),

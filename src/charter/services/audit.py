@@ -224,6 +224,18 @@ def _execute(
             (),
             "no check is built for this yet: a coverage gap, not a pass",
         ), 0.0
+    if ctx.requirement.scope not in check_class.scopes:
+        # A pack or plugin pairing a check with a requirement it cannot assess: visible.
+        return Outcome(
+            Status.ERROR,
+            {"check_scopes": [str(s) for s in check_class.scopes]},
+            (),
+            f"check {check_class.id} cannot assess a {ctx.requirement.scope}-scope requirement",
+        ), 0.0
+    if ctx.system is not None and ctx.system.category not in check_class.applies_to:
+        return Outcome.not_applicable(
+            f"check {check_class.id} does not apply to {ctx.system.category}"
+        ), 0.0
     start = time.perf_counter()
     try:
         outcome = check_class().run(ctx)
