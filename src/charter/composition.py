@@ -8,11 +8,26 @@ from pathlib import Path
 
 from charter.checks.registry import CheckRegistry, load_registry
 from charter.domain.workspace import Workspace
-from charter.engines.keys.keystore import KeyStore, default_config_dir
+from charter.engines.keys.keystore import KeyStore, default_config_dir, fingerprint_of
 from charter.engines.store.database import database_url, open_database
 from charter.engines.store.runs import SqlRunStore
 from charter.guidelines.library import BuiltinPackLibrary
 from charter.workspace.loader import load_workspace
+from charter.workspace.scaffold import scaffold_workspace
+from charter.workspace.schemas import export_schemas
+
+# Adapters the CLI uses directly, handed out here so the CLI depends on the root only.
+__all__ = [
+    "export_schemas",
+    "fingerprint_of",
+    "git_email",
+    "keystore",
+    "pack_library",
+    "registry",
+    "run_store",
+    "scaffold_workspace",
+    "workspace",
+]
 
 
 def registry() -> CheckRegistry:

@@ -17,7 +17,7 @@ from charter.engines.store.runs import SqlRunStore
 from charter.engines.store.tables import FindingRow, ResultRow, RunRow
 from charter.guidelines.library import BuiltinPackLibrary
 from charter.reports.audit_json import audit_document
-from charter.services.audit import AuditRequest, record_audit, run_audit, run_scope
+from charter.services.audit import AuditRequest, record_audit, run_audit
 from charter.services.validation import resolve_packs
 from charter.workspace.loader import load_workspace
 
@@ -25,13 +25,9 @@ from charter.workspace.loader import load_workspace
 def _audit(root: Path, store: SqlRunStore, as_of: date = date(2026, 11, 24)) -> dict[str, object]:
     workspace = load_workspace(root)
     packs = resolve_packs(workspace, BuiltinPackLibrary())
-    scope = run_scope(workspace.config.partner.id, None, packs)
-    report = run_audit(
-        AuditRequest(workspace, packs, load_registry(), as_of),
-        previous=lambda _s: store.latest_fingerprints(workspace.config.partner.id, scope),
-    )
+    report = run_audit(AuditRequest(workspace, packs, load_registry(), as_of), history=store)
     document = audit_document(report)
-    record_audit(store, report, document, packs)
+    record_audit(store, report, document)
     return document
 
 

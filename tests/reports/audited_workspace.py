@@ -150,11 +150,21 @@ def audit(
             actor="compliance-lead",
         ),
         clock=lambda: datetime.combine(as_of, time(9, 30), tzinfo=UTC),
-        previous=lambda _scope: previous,
+        history=_FixedHistory(previous),
     )
     document = audit_document(report)
     jsonschema.validate(document, audit_schema())
     return Audited(root, packs, document)
+
+
+class _FixedHistory:
+    """A run history that always answers with the given previous run."""
+
+    def __init__(self, previous: tuple[str, set[str]] | None) -> None:
+        self.previous = previous
+
+    def latest_fingerprints(self, partner: str, scope: str) -> tuple[str, set[str]] | None:
+        return self.previous
 
 
 def reported_fingerprints(document: dict[str, Any]) -> set[str]:

@@ -68,7 +68,7 @@ def audit(
     from charter.reports.audit_json import audit_document
     from charter.reports.formats import AuditFormat, render_audit
     from charter.services.actor import resolve_actor
-    from charter.services.audit import AuditRequest, record_audit, run_audit, run_scope
+    from charter.services.audit import AuditRequest, record_audit, run_audit
     from charter.services.validation import resolve_packs
 
     threshold, fmt = _check_options(fail_on, output_format, output)
@@ -88,17 +88,11 @@ def audit(
         actor=actor,
     )
     runs = composition.run_store(directory) if store else None
-    scope = run_scope(workspace.config.partner.id, system, packs)
     try:
-        report = run_audit(
-            request,
-            previous=(lambda _s: runs.latest_fingerprints(workspace.config.partner.id, scope))
-            if runs
-            else (lambda _s: None),
-        )
+        report = run_audit(request, history=runs)
         document = audit_document(report)
         if runs:
-            record_audit(runs, report, document, packs)
+            record_audit(runs, report, document)
     finally:
         if runs:
             runs.close()

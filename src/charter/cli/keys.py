@@ -42,14 +42,13 @@ def show_keys(
 ) -> None:
     """Show where the keys are and their public fingerprints (never the secrets)."""
     from charter import composition
-    from charter.engines.keys.keystore import fingerprint_of
 
     store = composition.keystore()
     partner = _partner_id(workspace)
     info = {
         "config_dir": str(store.directory),
         "signing_key": str(store.signing_key_path),
-        "public_key_fingerprint": fingerprint_of(store.signing_key().public_key()),
+        "public_key_fingerprint": composition.fingerprint_of(store.signing_key().public_key()),
         "workspace": partner,
         "hmac_key_id": store.hmac_key_id(partner),
     }

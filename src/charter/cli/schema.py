@@ -19,7 +19,7 @@ def export(
     ),
 ) -> None:
     """Write one JSON Schema per workspace file kind (for editors and CI validation)."""
-    from charter.workspace.schemas import export_schemas
+    from charter import composition
 
-    for path in export_schemas(output):
+    for path in composition.export_schemas(output):
         typer.echo(f"wrote {path}")

@@ -19,14 +19,13 @@ def init(
 ) -> None:
     """Create a workspace that validates, pinned to the latest guideline packs."""
     from charter import composition
-    from charter.workspace.scaffold import scaffold_workspace
 
     library = composition.pack_library()
     latest: dict[str, str] = {}
     for pack_id, version, _title in library.list_packs():
         latest[pack_id] = version  # list_packs is oldest first
     directory.mkdir(parents=True, exist_ok=True)
-    written = scaffold_workspace(directory, sorted(latest.items()), partner_id, name)
+    written = composition.scaffold_workspace(directory, sorted(latest.items()), partner_id, name)
     for path in written:
         typer.echo(f"created {path}")
     typer.echo(f"next: add system cards under {directory / 'systems'} and run 'charter validate'")

@@ -126,6 +126,8 @@ class AuditReport:
     by_principle: dict[Principle, ScoreLine]
     comparison: Comparison = Comparison(None)
     workspace_root: str = "."
+    scope: str = ""
+    """Which earlier runs this one compares with (partner, system filter, pack ids)."""
 
     @property
     def by_severity(self) -> dict[Severity, int]:

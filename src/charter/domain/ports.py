@@ -41,13 +41,15 @@ class RunSummary:
     actor: str | None
 
 
-class RunStore(Protocol):
-    def save_run(self, report: AuditReport, scope: str, document: dict[str, Any]) -> None:
-        """Store a run atomically: all of it or nothing."""
-        ...
-
+class RunHistory(Protocol):
     def latest_fingerprints(self, partner: str, scope: str) -> tuple[str, set[str]] | None:
         """(run id, fingerprints of its findings) of the latest run with that scope."""
+        ...
+
+
+class RunStore(RunHistory, Protocol):
+    def save_run(self, report: AuditReport, scope: str, document: dict[str, Any]) -> None:
+        """Store a run atomically: all of it or nothing."""
         ...
 
     def list_runs(self, limit: int = 20) -> list[RunSummary]: ...

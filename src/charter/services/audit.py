@@ -22,14 +22,12 @@ from charter.domain.errors import InputError, Location
 from charter.domain.findings import Finding, finding_severity, fingerprint, subject
 from charter.domain.guidelines import Pack, Requirement, Scope
 from charter.domain.ids import new_run_id
-from charter.domain.ports import RunStore
+from charter.domain.ports import RunHistory, RunStore
 from charter.domain.status import Principle, Status, worst_status
 from charter.domain.systems import Lifecycle, SystemCard
 from charter.domain.usecases import UseCase
 from charter.domain.workspace import CONFIG_FILE, Workspace
 from charter.services.thresholds import effective_thresholds
-
-ProgressHook = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -54,10 +52,10 @@ def run_audit(
     request: AuditRequest,
     *,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-    previous: Callable[[str], tuple[str, set[str]] | None] = lambda _scope: None,
-    progress: ProgressHook | None = None,
+    history: RunHistory | None = None,
 ) -> AuditReport:
-    """Audit a workspace against packs. Pure apart from the clock and ``previous``.
+    """Audit a workspace against packs. Reads the clock and, when given, the run history
+    (to compare with the previous run of the same scope); writes nothing.
 
     Raises
     ------
@@ -81,8 +79,6 @@ def run_audit(
             check_ids = _check_ids(pack, requirement, request.catalog)
             for target in _targets(ws, requirement, request.system_filter):
                 system_id = target.system.id if target.system else None
-                if progress:
-                    progress(f"{pack.id} {requirement.id} {system_id or ws.config.partner.id}")
                 statuses: list[Status] = []
                 for check_id in check_ids:
                     ctx = CheckContext(
@@ -154,8 +150,11 @@ def run_audit(
         findings=tuple(findings),
         overall=overall,
         by_principle=by_principle,
-        comparison=_compare(findings, previous(scope)),
+        comparison=_compare(
+            findings, history.latest_fingerprints(ws.config.partner.id, scope) if history else None
+        ),
         workspace_root=str(ws.root),
+        scope=scope,
     )
 
 
@@ -165,11 +164,9 @@ def run_scope(partner: str, system_filter: str | None, packs: list[Pack]) -> str
     return f"{partner}|{system_filter or '*'}|{','.join(sorted(p.id for p in packs))}"
 
 
-def record_audit(
-    store: RunStore, report: AuditReport, document: dict[str, Any], packs: list[Pack]
-) -> None:
+def record_audit(store: RunStore, report: AuditReport, document: dict[str, Any]) -> None:
     """Store a finished run in one transaction."""
-    store.save_run(report, run_scope(report.partner, report.system_filter, packs), document)
+    store.save_run(report, report.scope, document)
 
 
 def _check_ids(pack: Pack, requirement: Requirement, catalog: CheckCatalog) -> list[str]:
