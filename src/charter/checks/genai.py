@@ -267,25 +267,7 @@ class ToolConfidentiality(_UseCaseCheck):
         out: list[Violation] = []
         for i, tool_id in enumerate(use_case.tools):
             tool = ctx.workspace.tools[tool_id]
-            reasons = []
-            if tool.trains_on_inputs is not False:
-                reasons.append(
-                    "trains on inputs"
-                    if tool.trains_on_inputs
-                    else "training on inputs not ruled out"
-                )
-            if tool.resells_inputs is not False:
-                reasons.append(
-                    "resells inputs" if tool.resells_inputs else "reselling not ruled out"
-                )
-            if tool.stores_inputs is None:
-                reasons.append("storage of inputs not ruled out")
-            elif tool.stores_inputs and not tool.enterprise_agreement:
-                reasons.append("stores inputs outside enterprise terms")
-            elif tool.stores_inputs and tool.retention_days is None:
-                reasons.append("stores inputs with no declared retention")
-            if not tool.enterprise_agreement:
-                reasons.append("no enterprise agreement")
+            reasons = tool.confidentiality_gaps()
             if reasons:
                 out.append(
                     use_case_violation(

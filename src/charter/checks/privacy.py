@@ -8,7 +8,6 @@ from charter.checks.support import system_of, system_violation, use_case_violati
 from charter.domain.checks import Check, CheckContext, Outcome, Violation
 from charter.domain.findings import subject
 from charter.domain.guidelines import Scope
-from charter.domain.organisation import Tool
 from charter.domain.systems import LegalBasis
 
 PARTNER_PACK = "partner-ai-usage"
@@ -87,27 +86,6 @@ class PersonalDataBasis(Check):
         )
 
 
-def tool_unfit_for_personal_data(tool: Tool) -> list[str]:
-    """Why a tool may not receive personal data (empty when it may). Unknown terms count
-    against the tool: a verdict never rests on an unanswered question."""
-    reasons = []
-    if tool.trains_on_inputs is not False:
-        reasons.append(
-            "trains on inputs" if tool.trains_on_inputs else "may train on inputs (unknown)"
-        )
-    if tool.stores_inputs is None:
-        reasons.append("may store inputs (unknown)")
-    elif tool.stores_inputs and tool.retention_days is None:
-        reasons.append("stores inputs with no declared retention")
-    if tool.resells_inputs is not False:
-        reasons.append("resells inputs" if tool.resells_inputs else "may resell inputs (unknown)")
-    if not tool.enterprise_agreement:
-        reasons.append("no enterprise agreement")
-    if not tool.approved_for_personal_data:
-        reasons.append("not approved for personal data")
-    return reasons
-
-
 class PersonalDataToTools(Check):
     """Personal data (a system's personal-data sources, or a GenAI use case involving personal
     data) flows only to tools under an enterprise agreement that are approved for personal
@@ -129,7 +107,7 @@ class PersonalDataToTools(Check):
                     continue
                 for i, tool_id in enumerate(use_case.tools):
                     flows.append(f"{use_case.id}->{tool_id}")
-                    reasons = tool_unfit_for_personal_data(ctx.workspace.tools[tool_id])
+                    reasons = ctx.workspace.tools[tool_id].personal_data_gaps()
                     if reasons:
                         violations.append(
                             use_case_violation(
@@ -146,7 +124,7 @@ class PersonalDataToTools(Check):
                 return Outcome.not_applicable("no personal-data sources declared")
             for i, tool_id in enumerate(card.tools):
                 flows.append(f"{card.id}->{tool_id}")
-                reasons = tool_unfit_for_personal_data(ctx.workspace.tools[tool_id])
+                reasons = ctx.workspace.tools[tool_id].personal_data_gaps()
                 if reasons:
                     violation = system_violation(
                         ctx,

@@ -159,6 +159,34 @@ class Tool(StrictModel):
     terms_url: Text | None = None
     """Where the vendor's data terms are published."""
 
+    def confidentiality_gaps(self) -> list[str]:
+        """Why production inputs are not safe with this tool (empty when they are): it must be
+        under an enterprise agreement, not train on or resell inputs, and keep them only
+        under those terms with a declared retention. Unknown terms count against it."""
+        gaps = []
+        if self.trains_on_inputs is not False:
+            gaps.append(
+                "trains on inputs" if self.trains_on_inputs else "training on inputs not ruled out"
+            )
+        if self.resells_inputs is not False:
+            gaps.append("resells inputs" if self.resells_inputs else "reselling not ruled out")
+        if self.stores_inputs is None:
+            gaps.append("storage of inputs not ruled out")
+        elif self.stores_inputs and not self.enterprise_agreement:
+            gaps.append("stores inputs outside enterprise terms")
+        elif self.stores_inputs and self.retention_days is None:
+            gaps.append("stores inputs with no declared retention")
+        if not self.enterprise_agreement:
+            gaps.append("no enterprise agreement")
+        return gaps
+
+    def personal_data_gaps(self) -> list[str]:
+        """Why personal data may not go to this tool (empty when it may)."""
+        gaps = self.confidentiality_gaps()
+        if not self.approved_for_personal_data:
+            gaps.append("not approved for personal data")
+        return gaps
+
 
 class ToolRegister(StrictModel):
     """``tools.yaml``: every AI tool and vendor the partner uses, with its data terms."""
