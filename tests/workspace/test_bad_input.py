@@ -316,3 +316,17 @@ def test_subset_of_pinned_packs_audits(workspace_dir: Path) -> None:
         "2026-11-24",
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_unknown_training_column_is_located(make_workspace: Callable[[Edit], Path]) -> None:
+    def edit(files: dict[str, Any]) -> None:
+        files["training/records.csv"] = files["training/records.csv"].replace(
+            "completed_on,evidence", "completed_on,evidense"
+        )
+
+    ws = make_workspace(edit)
+    result = run_cli("validate", str(ws))
+    assert result.returncode == 2
+    column = len("person,module,version,completed_on,") + 1
+    where = f"{ws / 'training' / 'records.csv'}:1:{column}"
+    assert _problems(result) == [f"{where}: unknown column 'evidense' (did you mean 'evidence'?)"]

@@ -14,7 +14,8 @@ from charter.sourcefiles.limits import read_text_capped
 
 @dataclass(frozen=True, slots=True)
 class CsvTable:
-    """Rows as dicts keyed by header; ``source`` maps ``(row_index, header)`` to positions."""
+    """Rows as dicts keyed by header; ``source`` maps ``(row_index, header)`` and
+    ``("header", name)`` to positions."""
 
     header: list[str]
     rows: list[dict[str, str]]
@@ -47,6 +48,7 @@ def read_csv_rows(path: Path, required: list[str], display: str | None = None) -
     header_cols = _field_columns(lines[0] if lines else "")
     seen: set[str] = set()
     for i, column_name in enumerate(header):
+        source.positions[("header", column_name)] = (1, _col(header_cols, i))
         if column_name in seen:
             raise InputError.at(name, 1, _col(header_cols, i), f"duplicate column '{column_name}'")
         seen.add(column_name)

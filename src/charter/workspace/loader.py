@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -160,13 +161,20 @@ def _training(c: _Collector) -> list[TrainingRecord]:
         c.problems.extend(exc.problems)
         return []
     c.sources[TRAINING_FILE] = SourceMap(TRAINING_FILE, table.source.positions)
-    fields = set(TrainingRecord.model_fields)
+    fields = list(TrainingRecord.model_fields)
     for name in table.header:
         if name not in fields:
+            line, column = table.source.positions[("header", name)]
+            hint = difflib.get_close_matches(name, fields, n=1)
             c.problems.append(
                 InputProblem(
-                    Location(shown, 1, table.header.index(name) + 1),
-                    f"unknown column '{name}' (expected: {', '.join(fields)})",
+                    Location(shown, line, column),
+                    f"unknown column '{name}'"
+                    + (
+                        f" (did you mean '{hint[0]}'?)"
+                        if hint
+                        else f" (expected: {', '.join(fields)})"
+                    ),
                 )
             )
     records: list[TrainingRecord] = []
