@@ -7,6 +7,7 @@ Run: `make bench` (or `.venv/bin/python bench/cli_speed.py [--runs N]`).
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import subprocess
 import sys
@@ -33,8 +34,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
-    example = ROOT / "examples" / "northwind"
     with tempfile.TemporaryDirectory() as state:
+        # A copy, so the stored runs land in a throwaway .charter/, not in the repository.
+        example = Path(state) / "northwind"
+        shutil.copytree(ROOT / "examples" / "northwind", example)
         cases = {
             "charter --help": ([str(CHARTER), "--help"], 0.3),
             "charter audit example (stored, SQLite)": (

@@ -1,54 +1,76 @@
-"""The composition root: the one place that wires adapters to services for a command."""
+"""The composition root: the one place that wires adapters to services for a command.
+
+Each factory imports its adapter when called, so a command loads only what it uses
+(`charter audit --no-store` never imports SQLAlchemy or Alembic).
+"""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from charter.checks.registry import CheckRegistry, load_registry
-from charter.domain.workspace import Workspace
-from charter.engines.keys.keystore import KeyStore, default_config_dir, fingerprint_of
-from charter.engines.store.database import database_url, open_database
-from charter.engines.store.runs import SqlRunStore
-from charter.guidelines.library import BuiltinPackLibrary
-from charter.workspace.loader import load_workspace
-from charter.workspace.scaffold import scaffold_workspace
-from charter.workspace.schemas import export_schemas
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-# Adapters the CLI uses directly, handed out here so the CLI depends on the root only.
-__all__ = [
-    "export_schemas",
-    "fingerprint_of",
-    "git_email",
-    "keystore",
-    "pack_library",
-    "registry",
-    "run_store",
-    "scaffold_workspace",
-    "workspace",
-]
+    from charter.checks.registry import CheckRegistry
+    from charter.domain.workspace import Workspace
+    from charter.engines.keys.keystore import KeyStore
+    from charter.engines.store.runs import SqlRunStore
+    from charter.guidelines.library import BuiltinPackLibrary
 
 
 def registry() -> CheckRegistry:
+    from charter.checks.registry import load_registry
+
     return load_registry()
 
 
 def pack_library() -> BuiltinPackLibrary:
+    from charter.guidelines.library import BuiltinPackLibrary
+
     return BuiltinPackLibrary()
 
 
 def workspace(root: Path) -> Workspace:
     """Load a workspace with its paths shown as the user typed them."""
+    from charter.workspace.loader import load_workspace
+
     return load_workspace(root)
 
 
 def run_store(workspace_root: Path) -> SqlRunStore:
+    from charter.engines.store.database import database_url, open_database
+    from charter.engines.store.runs import SqlRunStore
+
     return SqlRunStore(open_database(database_url(workspace_root)))
 
 
 def keystore() -> KeyStore:
+    from charter.engines.keys.keystore import KeyStore, default_config_dir
+
     return KeyStore(default_config_dir())
+
+
+def fingerprint_of(public_key: Ed25519PublicKey) -> str:
+    from charter.engines.keys.keystore import fingerprint_of as compute
+
+    return compute(public_key)
+
+
+def scaffold_workspace(
+    root: Path, pins: list[tuple[str, str]], partner_id: str | None, name: str | None
+) -> list[Path]:
+    from charter.workspace.scaffold import scaffold_workspace as scaffold
+
+    return scaffold(root, pins, partner_id, name)
+
+
+def export_schemas(directory: Path) -> list[Path]:
+    from charter.workspace.schemas import export_schemas as export
+
+    return export(directory)
 
 
 def git_email(cwd: Path) -> str | None:
