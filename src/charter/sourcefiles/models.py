@@ -18,6 +18,8 @@ def validate_model(model: type[M], data: Any, source: SourceMap, display: str) -
 
     Unknown fields get a "did you mean" hint from the fields allowed at that place.
     """
+    if data is None:
+        raise InputError.at(display, 1, 1, "the file is empty; expected a mapping of fields")
     try:
         return model.model_validate(data)
     except ValidationError as exc:
