@@ -154,7 +154,7 @@ def minimal_workspace_files() -> dict[str, Any]:
                 "temporary_output": "yes",
                 "talent_consent": "yes",
             },
-            "disclosure": {"date": "2026-06-20", "contact": "Pat Contact"},
+            "disclosure": {"date": "2026-06-20", "contact": "Pat Contact", "reference": "PLT-1"},
         },
         "training/records.csv": (
             "person,module,version,completed_on,evidence\n"

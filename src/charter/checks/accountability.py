@@ -76,8 +76,8 @@ class RolesAssigned(Check):
 
 
 class ReviewSignoff(Check):
-    """The latest review of the card (on or before the audit date) is signed by an active
-    person holding the ``reviewer`` role who is not the system's owner (a card is not approved
+    """The latest review of the card (on or before the audit date) is signed by a person
+    holding the ``reviewer`` role who is not the system's owner (a card is not approved
     by the person it makes accountable), and was not rejected."""
 
     id = "accountability.review_signoff"
@@ -114,13 +114,6 @@ class ReviewSignoff(Check):
                     f"review of {review.date} is signed by '{person.id}', not a reviewer",
                 )
             )
-        elif not person.active:
-            problems.append(
-                (
-                    ("reviews", index, "reviewer"),
-                    f"review of {review.date} is signed by '{person.id}', who is no longer active",
-                )
-            )
         if review.outcome is ReviewOutcome.REJECTED:
             problems.append(
                 (("reviews", index, "outcome"), f"the latest review ({review.date}) was rejected")
@@ -133,8 +126,8 @@ class ReviewSignoff(Check):
 
 class ToolRegisterComplete(Check):
     """Each tool the system or its GenAI use cases use has complete data terms in
-    ``tools.yaml`` (stores inputs, trains on inputs, resells inputs, retention, region)
-    reviewed within ``max_terms_age_days``."""
+    ``tools.yaml`` (stores inputs, trains on inputs, resells inputs, retention when it
+    stores inputs, region) reviewed within ``max_terms_age_days``."""
 
     id = "accountability.tool_register_complete"
     title = "Tools in use are registered with current data terms"
@@ -156,6 +149,8 @@ class ToolRegisterComplete(Check):
         for tool_id in used:
             tool = ctx.workspace.tools[tool_id]
             missing = [f for f in self.TERMS if getattr(tool, f) is None]
+            if tool.stores_inputs is False and "retention_days" in missing:
+                missing.remove("retention_days")  # nothing kept, nothing to retain
             problems = []
             if missing:
                 problems.append(f"unknown {', '.join(missing)}")

@@ -54,7 +54,7 @@ class _UseCaseCheck(Check):
 
 class DisclosureRecorded(_UseCaseCheck):
     """Every intended GenAI use is disclosed to the platform contact, on or before its first
-    use (every tier)."""
+    use, with a reference to the e-mail or ticket (every tier)."""
 
     id = "genai.disclosure_recorded"
     title = "GenAI use disclosed to the platform contact before use"
@@ -86,6 +86,16 @@ class DisclosureRecorded(_UseCaseCheck):
                         "disclosed": disclosure.date.isoformat(),
                         "first_use": use_case.first_use.isoformat(),
                     },
+                )
+            ]
+        if not disclosure.reference:
+            return [
+                use_case_violation(
+                    ctx,
+                    use_case.id,
+                    ("disclosure",),
+                    "disclosure records no reference (e-mail or ticket) to show it was made",
+                    {"disclosed": disclosure.date.isoformat()},
                 )
             ]
         return []
@@ -228,8 +238,19 @@ class TalentConsent(_UseCaseCheck):
                 )
             ]
         out: list[Violation] = []
+        # A renewal signed later is fine when the performer had consented before first use.
+        covered_at_first_use = {
+            c.talent
+            for _, c in signed
+            if use_case.first_use is None or c.signed_on <= use_case.first_use
+        }
+        renewed = {c.talent for _, c in signed if c.expires_on is None or c.expires_on >= ctx.as_of}
         for i, consent in signed:
-            if consent.expires_on and consent.expires_on < ctx.as_of:
+            if (
+                consent.expires_on
+                and consent.expires_on < ctx.as_of
+                and consent.talent not in renewed
+            ):
                 out.append(
                     use_case_violation(
                         ctx,
@@ -239,7 +260,11 @@ class TalentConsent(_UseCaseCheck):
                         {"talent": consent.talent},
                     )
                 )
-            if use_case.first_use and consent.signed_on > use_case.first_use:
+            if (
+                use_case.first_use
+                and consent.signed_on > use_case.first_use
+                and consent.talent not in covered_at_first_use
+            ):
                 out.append(
                     use_case_violation(
                         ctx,
@@ -259,7 +284,7 @@ class ToolConfidentiality(_UseCaseCheck):
     retention (guiding principles 2 and 3). Unknown terms count against the tool."""
 
     id = "genai.tool_confidentiality"
-    title = "GenAI tools do not capture, store, train on or resell inputs"
+    title = "GenAI tools keep production inputs confidential"
     requirements: ClassVar[tuple[str, ...]] = (f"{GENAI_PACK}:GENAI-07",)
     inputs = ("usecases/*.yaml: tools", "tools.yaml")
 

@@ -21,7 +21,7 @@ class TrainingCoverage(Check):
     (``changed_in`` or later) within ``max_age_days`` of the audit date."""
 
     id = "training.coverage"
-    title = "Owners and operators trained on the pinned guideline version"
+    title = "Owners and operators trained on the module's current content"
     scopes = (Scope.SYSTEM, Scope.USE_CASE)
     requirements: ClassVar[tuple[str, ...]] = (f"{PARTNER_PACK}:TRAIN-01", f"{GENAI_PACK}:GENAI-14")
     inputs = ("training/records.csv", "people.yaml", "systems/<id>.yaml")
