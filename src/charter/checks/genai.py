@@ -8,6 +8,7 @@ from charter.checks.support import use_case_violation
 from charter.domain.checks import Check, CheckContext, Outcome, Violation
 from charter.domain.genai_triage import Tier, triage
 from charter.domain.guidelines import Scope
+from charter.domain.status import Status
 from charter.domain.usecases import ApprovalStatus, UseCase
 
 GENAI_PACK = "genai-content-production"
@@ -40,12 +41,28 @@ class _UseCaseCheck(Check):
             if found is None:
                 continue
             assessed.append(_triage_evidence(use_case))
+            if not found and self.before_first_use and use_case.first_use is None:
+                # In use (no date says otherwise) but nothing shows the order of events.
+                found = [
+                    use_case_violation(
+                        ctx,
+                        use_case.id,
+                        (),
+                        f"first_use is not recorded: cannot show {self.before_first_use} "
+                        "came before use",
+                        {"use_case": use_case.id},
+                        remediation="Record first_use: the date the output was first used.",
+                        status=Status.INSUFFICIENT_EVIDENCE,
+                    )
+                ]
             violations.extend(found)
         if not assessed:
             return Outcome.not_applicable(self.not_applicable_reason)
         return Outcome.from_violations(violations, {"use_cases": assessed})
 
     not_applicable_reason: ClassVar[str] = "no use case in scope"
+    before_first_use: ClassVar[str | None] = None
+    """What must precede first use; a use case without ``first_use`` cannot show it."""
 
     def assess(self, ctx: CheckContext, use_case: UseCase) -> list[Violation] | None:
         """Violations for one use case, or None when the check does not apply to it."""
@@ -60,6 +77,8 @@ class DisclosureRecorded(_UseCaseCheck):
     title = "GenAI use disclosed to the platform contact before use"
     requirements: ClassVar[tuple[str, ...]] = (f"{GENAI_PACK}:GENAI-02",)
     inputs = ("usecases/*.yaml: disclosure, first_use",)
+
+    before_first_use = "the disclosure"
 
     def assess(self, ctx: CheckContext, use_case: UseCase) -> list[Violation] | None:
         disclosure = use_case.disclosure
@@ -112,6 +131,8 @@ class EscalationRecorded(_UseCaseCheck):
     inputs = ("usecases/*.yaml",)
     not_applicable_reason = "no medium-tier use case"
 
+    before_first_use = "the escalation"
+
     def assess(self, ctx: CheckContext, use_case: UseCase) -> list[Violation] | None:
         if triage(use_case).tier is not Tier.MEDIUM:
             return None
@@ -162,6 +183,8 @@ class WrittenApproval(_UseCaseCheck):
     requirements: ClassVar[tuple[str, ...]] = (f"{GENAI_PACK}:GENAI-03",)
     inputs = ("usecases/*.yaml: approval, first_use",)
     not_applicable_reason = "no high-tier use case"
+
+    before_first_use = "the written approval"
 
     def assess(self, ctx: CheckContext, use_case: UseCase) -> list[Violation] | None:
         if triage(use_case).tier is not Tier.HIGH:
@@ -219,6 +242,8 @@ class TalentConsent(_UseCaseCheck):
     requirements: ClassVar[tuple[str, ...]] = (f"{GENAI_PACK}:GENAI-06",)
     inputs = ("usecases/*.yaml: involves, consents",)
     not_applicable_reason = "no use case involves talent likeness or union-covered work"
+
+    before_first_use = "the consent"
 
     def assess(self, ctx: CheckContext, use_case: UseCase) -> list[Violation] | None:
         if not (use_case.involves.talent_likeness or use_case.involves.union_covered_work):

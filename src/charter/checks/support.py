@@ -7,6 +7,7 @@ from typing import Any
 
 from charter.domain.checks import CheckContext, Violation
 from charter.domain.findings import stable_detail, subject
+from charter.domain.status import Status
 from charter.domain.systems import SystemCard
 
 
@@ -50,6 +51,7 @@ def use_case_violation(
     evidence: dict[str, Any] | None = None,
     remediation: str | None = None,
     aspect: str | None = None,
+    status: Status = Status.FAIL,
 ) -> Violation:
     """A violation about one field of a use case, located at that field."""
     detail = _with_aspect(stable_detail(ctx.workspace.use_cases[use_case_id], path), aspect)
@@ -59,6 +61,7 @@ def use_case_violation(
         location=ctx.workspace.locate_use_case(use_case_id, path),
         evidence=evidence or {},
         remediation=remediation,
+        status=status,
     )
 
 
