@@ -88,7 +88,7 @@ class PersonalDataBasis(Check):
 
 class PersonalDataToTools(Check):
     """Personal data (a system's personal-data sources, or a GenAI use case involving personal
-    data) flows only to tools under an enterprise agreement that are approved for personal
+    data or talent likeness) flows only to tools under an enterprise agreement that are approved for personal
     data, do not train on or resell inputs, and keep inputs no longer than a declared
     retention. Unknown data terms count against the tool."""
 
@@ -103,7 +103,8 @@ class PersonalDataToTools(Check):
         flows: list[str] = []
         if ctx.requirement.scope is Scope.USE_CASE:
             for use_case in ctx.use_cases:
-                if not use_case.involves.personal_data:
+                # A performer's face or voice is personal data too (GDPR Art. 4(1), 4(14)).
+                if not (use_case.involves.personal_data or use_case.involves.talent_likeness):
                     continue
                 for i, tool_id in enumerate(use_case.tools):
                     flows.append(f"{use_case.id}->{tool_id}")
