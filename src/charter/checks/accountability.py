@@ -7,6 +7,7 @@ from typing import ClassVar
 from charter.checks.support import system_of, system_violation
 from charter.domain.checks import Check, CheckContext, Outcome, Violation
 from charter.domain.findings import subject
+from charter.domain.guidelines import Scope
 from charter.domain.organisation import Role
 from charter.domain.systems import Category, ReviewOutcome
 
@@ -125,7 +126,8 @@ class ReviewSignoff(Check):
 
 
 class ToolRegisterComplete(Check):
-    """Each tool the system or its GenAI use cases use has complete data terms in
+    """Each tool the system or its GenAI use cases use (for a use-case-scope requirement: each
+    tool the use cases rely on, with or without a system) has complete data terms in
     ``tools.yaml`` (stores inputs, trains on inputs, resells inputs, retention when it
     stores inputs, region) reviewed within ``max_terms_age_days``."""
 
@@ -137,14 +139,17 @@ class ToolRegisterComplete(Check):
     parameters = ("max_terms_age_days",)
     TERMS = ("stores_inputs", "trains_on_inputs", "resells_inputs", "retention_days", "region")
 
+    scopes = (Scope.SYSTEM, Scope.USE_CASE)
+
     def run(self, ctx: CheckContext) -> Outcome:
-        card = system_of(ctx)
         max_age = ctx.threshold("max_terms_age_days")
-        used = list(
-            dict.fromkeys(
-                [*card.tools, *(t for u in ctx.workspace.use_cases_of(card.id) for t in u.tools)]
-            )
-        )
+        if ctx.requirement.scope is Scope.USE_CASE:
+            # Every tool GenAI use cases rely on, with or without a system card.
+            used = list(dict.fromkeys(t for u in ctx.use_cases for t in u.tools))
+        else:
+            card = system_of(ctx)
+            own_use_cases = ctx.workspace.use_cases_of(card.id)
+            used = list(dict.fromkeys([*card.tools, *(t for u in own_use_cases for t in u.tools)]))
         violations: list[Violation] = []
         for tool_id in used:
             tool = ctx.workspace.tools[tool_id]
