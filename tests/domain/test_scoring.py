@@ -62,6 +62,8 @@ def test_status_rules() -> None:
     nothing = score_of([_a(Status.NOT_ASSESSED)], [], CUTOFFS, False)
     assert nothing.score is None
     assert nothing.status is Verdict.AT_RISK
+    only_not_applicable = score_of([_a(Status.NOT_APPLICABLE)], [], CUTOFFS, False)
+    assert (only_not_applicable.score, only_not_applicable.status) == (None, Verdict.COMPLIANT)
     assert nothing.coverage == 0.0
 
 

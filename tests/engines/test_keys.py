@@ -133,3 +133,11 @@ def test_corrupt_keys_are_input_errors(workspace_dir: Path, tmp_path: Path) -> N
     result = run_cli("keys", "show", "--workspace", str(workspace_dir), env=env)
     assert result.returncode == 2
     assert result.stderr.strip() == f"{signing}: signing key file is corrupt"
+
+
+def test_a_key_directory_inside_the_workspace_is_refused(workspace_dir: Path) -> None:
+    env = {"CHARTER_CONFIG_DIR": str(workspace_dir / ".keys")}
+    result = run_cli("keys", "init", "--workspace", str(workspace_dir), env=env)
+    assert result.returncode == 2
+    assert "the key directory is inside the workspace" in result.stderr
+    assert not (workspace_dir / ".keys").exists()

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.orm import Session
 
 from charter.checks.registry import load_registry
@@ -119,3 +119,20 @@ def test_passwords_never_reach_messages() -> None:
         with pytest.raises(InputError, match="cannot open database") as info:
             open_database(url)
         assert "s3cret" not in str(info.value)
+
+
+def test_a_database_from_a_newer_charter_is_an_input_error(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'charter.db'}"
+    open_database(url).dispose()
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = 'ffffffff'"))
+    engine.dispose()
+    with pytest.raises(InputError, match="created by a newer version"):
+        open_database(url)
+
+
+def test_every_query_value_is_masked() -> None:
+    with pytest.raises(InputError) as info:
+        open_database("postgresql+psycopg://u@127.0.0.1:1/none?token=TOPSECRET&connect_timeout=2")
+    assert "TOPSECRET" not in str(info.value)

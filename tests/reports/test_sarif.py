@@ -196,11 +196,14 @@ def test_locations_point_at_the_yaml_line_of_the_offending_field(audited: Audite
     consent = _result_for(
         log,
         "genai-content-production/GENAI-06",
-        "usecase:trailer-voice/consents.contracts/voice-consent.pdf.expires_on",
+        # Consents are named by talent and document, separators replaced by "-".
+        "usecase:trailer-voice/consents."
+        "<script>alert('pwn')<-script>-&-Co~contracts-voice-consent-pdf.signed_on",
     )
     physical = consent["locations"][0]["physicalLocation"]
     assert physical["artifactLocation"]["uri"] == "usecases/trailer-voice.yaml"
-    assert physical["region"]["startLine"] == line_of(USE_CASE, "expires_on:")
+    # The consent ran out before first use: the finding sits on its signed_on line.
+    assert physical["region"]["startLine"] == line_of(USE_CASE, "signed_on:")
 
 
 def test_findings_without_a_line_or_a_file(

@@ -74,6 +74,8 @@ def test_check_declarations_are_enforced(workspace_dir: Path) -> None:
     workspace = load_workspace(workspace_dir)
     packs = resolve_packs(workspace, BuiltinPackLibrary())
     report = run_audit(AuditRequest(workspace, packs, registry, date(2026, 11, 24)))
-    results = {r.check: r for r in report.results if r.check.startswith("demo.")}
-    assert results["demo.use_case_only"].status is Status.ERROR
-    assert results["demo.marketing_only"].status is Status.NOT_APPLICABLE
+    results = {(r.check, r.system): r.status for r in report.results if r.check.startswith("demo.")}
+    assert results == {
+        ("demo.use_case_only", "reco"): Status.ERROR,
+        ("demo.marketing_only", "reco"): Status.NOT_APPLICABLE,
+    }

@@ -330,3 +330,14 @@ def test_unknown_training_column_is_located(make_workspace: Callable[[Edit], Pat
     column = len("person,module,version,completed_on,") + 1
     where = f"{ws / 'training' / 'records.csv'}:1:{column}"
     assert _problems(result) == [f"{where}: unknown column 'evidense' (did you mean 'evidence'?)"]
+
+
+def test_training_file_that_is_not_a_regular_file(workspace_dir: Path, tmp_path: Path) -> None:
+    records = workspace_dir / "training" / "records.csv"
+    outside = tmp_path / "elsewhere.csv"
+    outside.write_text(records.read_text())
+    records.unlink()
+    records.symlink_to(outside)
+    result = run_cli("validate", str(workspace_dir))
+    assert result.returncode == 2
+    assert _problems(result) == [f"{records}: not a regular file inside the workspace"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import ClassVar
 
 from charter.checks.support import use_case_violation
@@ -9,7 +10,7 @@ from charter.domain.checks import Check, CheckContext, Outcome, Violation
 from charter.domain.genai_triage import Tier, triage
 from charter.domain.guidelines import Scope
 from charter.domain.status import Status
-from charter.domain.usecases import ApprovalStatus, UseCase
+from charter.domain.usecases import ApprovalStatus, Consent, UseCase
 
 GENAI_PACK = "genai-content-production"
 
@@ -53,6 +54,7 @@ class _UseCaseCheck(Check):
                         {"use_case": use_case.id},
                         remediation="Record first_use: the date the output was first used.",
                         status=Status.INSUFFICIENT_EVIDENCE,
+                        aspect="first_use",
                     )
                 ]
             violations.extend(found)
@@ -233,9 +235,11 @@ class WrittenApproval(_UseCaseCheck):
 
 
 class TalentConsent(_UseCaseCheck):
-    """A use involving talent likeness or union-covered work that is in use has a consent
-    record (talent, scope, document) signed on or before first use (and by the audit date)
-    and not expired on the audit date."""
+    """A use involving talent likeness or union-covered work that is in use is covered, for
+    every performer named in its consents, by a signed consent (talent, scope, document) on
+    every day from first use to the audit date: a consent signed after first use, or a gap
+    between an expiry and its renewal, is a violation. Consents signed after the audit date
+    do not count yet."""
 
     id = "genai.talent_consent"
     title = "Talent consent recorded for likeness and union-covered work"
@@ -250,7 +254,8 @@ class TalentConsent(_UseCaseCheck):
             return None
         if not _in_use(use_case, ctx):
             return []  # consent must exist by first use; that day has not come
-        signed = list(enumerate(use_case.consents))
+        # Positions in the original list, so subjects and locations name the right entry.
+        signed = [(i, c) for i, c in enumerate(use_case.consents) if c.signed_on <= ctx.as_of]
         if not signed:
             return [
                 use_case_violation(
@@ -262,45 +267,59 @@ class TalentConsent(_UseCaseCheck):
                     _triage_evidence(use_case),
                 )
             ]
+        # Every performer named counts, also one whose consent is signed only later (a
+        # consent signed after a day does not cover that day).
+        by_talent: dict[str, list[tuple[int, Consent]]] = {}
+        for i, consent in enumerate(use_case.consents):
+            by_talent.setdefault(consent.talent, []).append((i, consent))
+        start = use_case.first_use or min(c.signed_on for _, c in signed)
         out: list[Violation] = []
-        # A renewal signed later is fine when the performer had consented before first use.
-        covered_at_first_use = {
-            c.talent
-            for _, c in signed
-            if use_case.first_use is None or c.signed_on <= use_case.first_use
-        }
-        renewed = {c.talent for _, c in signed if c.expires_on is None or c.expires_on >= ctx.as_of}
-        for i, consent in signed:
-            if (
-                consent.expires_on
-                and consent.expires_on < ctx.as_of
-                and consent.talent not in renewed
-            ):
+        for talent, consents in by_talent.items():
+            gap = _first_uncovered_day([c for _, c in consents], start, ctx.as_of)
+            if gap is None:
+                continue
+            if gap == start and use_case.first_use:
+                index = min(consents, key=lambda pair: pair[1].signed_on)[0]
                 out.append(
                     use_case_violation(
                         ctx,
                         use_case.id,
-                        ("consents", i, "expires_on"),
-                        f"consent of {consent.talent} expired on {consent.expires_on}",
-                        {"talent": consent.talent},
+                        ("consents", index, "signed_on"),
+                        f"no consent of {talent} was valid on first use ({use_case.first_use})",
+                        {"talent": talent, "first_use": use_case.first_use.isoformat()},
                     )
                 )
-            if (
-                use_case.first_use
-                and consent.signed_on > use_case.first_use
-                and consent.talent not in covered_at_first_use
-            ):
-                out.append(
-                    use_case_violation(
-                        ctx,
-                        use_case.id,
-                        ("consents", i, "signed_on"),
-                        f"consent of {consent.talent} signed {consent.signed_on}, after first "
-                        f"use on {use_case.first_use}",
-                        {"talent": consent.talent},
-                    )
+                continue
+            lapsed = [pair for pair in consents if pair[1].expires_on and pair[1].expires_on < gap]
+            index = max(lapsed, key=lambda pair: pair[1].expires_on or gap)[0] if lapsed else 0
+            out.append(
+                use_case_violation(
+                    ctx,
+                    use_case.id,
+                    ("consents", index, "expires_on"),
+                    f"consent of {talent} lapsed on {gap} with no renewal in force",
+                    {"talent": talent, "uncovered_from": gap.isoformat()},
                 )
+            )
         return out
+
+
+def _first_uncovered_day(consents: list[Consent], start: date, end: date) -> date | None:
+    """The first day in ``[start, end]`` no consent covers (signed on or before it, not
+    expired before it), or None when every day is covered."""
+    day = start
+    while day <= end:
+        valid = [
+            c
+            for c in consents
+            if c.signed_on <= day and (c.expires_on is None or c.expires_on >= day)
+        ]
+        if not valid:
+            return day
+        if any(c.expires_on is None for c in valid):
+            return None
+        day = max(c.expires_on for c in valid if c.expires_on) + timedelta(days=1)
+    return None
 
 
 class ToolConfidentiality(_UseCaseCheck):

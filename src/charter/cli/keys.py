@@ -17,8 +17,19 @@ app = typer.Typer(
 
 
 def _partner_id(workspace: Path) -> str:
+    """The workspace's partner id, refusing a key directory inside the workspace (a git
+    repository: secrets there end up committed)."""
     from charter import composition
+    from charter.domain.errors import InputError
 
+    directory = composition.keystore().directory
+    if directory.resolve().is_relative_to(workspace.resolve()):
+        raise InputError.at(
+            str(directory),
+            0,
+            0,
+            "the key directory is inside the workspace; set CHARTER_CONFIG_DIR elsewhere",
+        )
     return composition.workspace(workspace).config.partner.id
 
 

@@ -64,8 +64,9 @@ def score_of(
     ``not_applicable`` and ``not_assessed`` leave both sums; every other non-pass counts as
     failed. Status: ``non_compliant`` on any critical finding or a score under the lower
     cut-off; ``at_risk`` on any high finding, any error/incomplete, a score under the upper
-    cut-off, or nothing assessed at all (no evidence, no claim of compliance); ``compliant``
-    otherwise. Cut-offs compare the unrounded score.
+    cut-off, or requirements that apply but none assessed (no evidence, no claim of
+    compliance); ``compliant`` otherwise (also when nothing applies). Cut-offs compare the
+    unrounded score.
     """
     items = list(assessments)
     found = list(findings)
@@ -80,8 +81,9 @@ def score_of(
     elif (
         Severity.HIGH in severities
         or has_breakdown
-        or exact is None  # nothing assessed: compliance cannot be claimed without evidence
-        or exact < cutoffs.upper
+        # Something applies but nothing was assessed: no evidence, no claim of compliance.
+        or (exact is None and bool(applicable))
+        or (exact is not None and exact < cutoffs.upper)
     ):
         verdict = Verdict.AT_RISK
     else:

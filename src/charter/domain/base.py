@@ -20,8 +20,9 @@ PackVersion = Annotated[str, StringConstraints(pattern=r"^\d{4}\.\d+$")]
 
 
 def _inside_workspace(path: str) -> str:
-    """Relative, no ``..`` segment: evidence never reaches outside the workspace by its path
-    (symlinks are checked when the files are read)."""
+    """Relative, no ``..`` segment: evidence never reaches outside the workspace by its path.
+    Symlinks are a reader's concern: the scan engines that read evidence must refuse links
+    leading outside (nothing reads evidence files yet)."""
     parts = path.replace("\\", "/").split("/")
     if path.startswith(("/", "\\", "~")) or (len(path) > 1 and path[1] == ":"):
         raise ValueError("must be relative to the workspace")

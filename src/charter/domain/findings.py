@@ -23,13 +23,16 @@ def subject(kind: str, identifier: str, detail: str | None = None) -> str:
     if kind not in SUBJECT_KINDS:
         raise ValueError(f"unknown subject kind {kind!r}")
     base = f"{kind}:{identifier}"
-    return f"{base}/{detail}" if detail else base
+    if not detail:
+        return base
+    return f"{base}{detail}" if detail.startswith("#") else f"{base}/{detail}"
 
 
 def stable_detail(root: object, path: Sequence[str | int]) -> str | None:
     """A field path for a subject that survives reordering: list positions become the
-    item's own key (its id, path, document, talent, date, or the string itself), so moving
-    an entry in a list does not make its finding look new."""
+    item's own key (its id, path, talent and document, date, or the string itself, with
+    separators replaced by ``-``), so moving an entry in a list does not make its finding
+    look new."""
     parts: list[str] = []
     current: object = root
     for step in path:
@@ -46,7 +49,11 @@ def stable_detail(root: object, path: Sequence[str | int]) -> str | None:
 def _item_key(item: object) -> str | None:
     if isinstance(item, str):
         return _slug(item)
-    for attribute in ("id", "path", "document", "talent"):
+    talent, document = getattr(item, "talent", None), getattr(item, "document", None)
+    if isinstance(talent, str) and isinstance(document, str):
+        # One document may cover several performers, one performer several documents.
+        return _slug(f"{talent}~{document}")
+    for attribute in ("id", "path"):
         value = getattr(item, attribute, None)
         if isinstance(value, str):
             return _slug(value)
@@ -55,7 +62,8 @@ def _item_key(item: object) -> str | None:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"\s+", "-", text.strip())
+    """A key safe inside ``kind:id/path#aspect``: separators become ``-``."""
+    return re.sub(r"[\s/.#]+", "-", text.strip()).strip("-")
 
 
 def fingerprint(pack: str, requirement: str, check: str, system: str | None, subject: str) -> str:

@@ -154,15 +154,13 @@ class UseCase(StrictModel):
     """Files delivered with GenAI content, for provenance checks."""
 
     def as_known_on(self, day: date) -> UseCase:
-        """The use case as it stood on ``day``: a disclosure, approval or consent dated later
-        had not happened yet (so ``--as-of`` never credits the future)."""
+        """The use case as it stood on ``day``: a disclosure or approval dated later had not
+        happened yet (so ``--as-of`` never credits the future). Consents keep their list
+        positions; the consent check ignores those signed later."""
         changes: dict[str, object] = {}
         if self.disclosure and self.disclosure.date > day:
             changes["disclosure"] = None
         approved_on = self.approval.approved_on
         if approved_on and approved_on > day:
             changes["approval"] = Approval(status=ApprovalStatus.REQUESTED)
-        consents = [c for c in self.consents if c.signed_on <= day]
-        if len(consents) != len(self.consents):
-            changes["consents"] = consents
         return self.model_copy(update=changes) if changes else self

@@ -69,12 +69,12 @@ def load_workspace(root: Path) -> Workspace:
     """
     if not root.is_dir():
         raise InputError.at(str(root), 0, 0, "workspace folder does not exist")
-    if not (root / CONFIG_FILE).is_file():
+    if not (root / CONFIG_FILE).exists() and not (root / CONFIG_FILE).is_symlink():
         raise InputError.at(
             str(root / CONFIG_FILE), 0, 0, "no charter.yaml here: run 'charter init' to create one"
         )
     c = _Collector(root)
-    config = c.model(CONFIG_FILE, WorkspaceConfig)
+    config = c.model(CONFIG_FILE, WorkspaceConfig) if _exists(c, CONFIG_FILE) else None
     people = c.model(PEOPLE_FILE, PeopleRegister) if _exists(c, PEOPLE_FILE) else None
     tools = c.model(TOOLS_FILE, ToolRegister) if _exists(c, TOOLS_FILE) else None
     systems = _cards(c, SYSTEMS_DIR, SystemCard)
@@ -100,14 +100,18 @@ def load_workspace(root: Path) -> Workspace:
     return workspace
 
 
-def _exists(c: _Collector, rel: str) -> bool:
+def _exists(c: _Collector, rel: str, required: bool = True) -> bool:
+    """Whether ``rel`` is a regular file inside the workspace; anything else that sits there
+    (folder, FIFO, broken link, link outside) is a located problem, never silently skipped."""
     path = c.root / rel
     if path.is_file() and path.resolve().is_relative_to(c.root.resolve()):
         return True
-    if path.exists():
+    if path.exists() or path.is_symlink():
         c.problems.append(
             InputProblem(Location(c.shown(rel)), "not a regular file inside the workspace")
         )
+        return False
+    if not required:
         return False
     c.problems.append(InputProblem(Location(c.shown(rel)), "required file is missing"))
     return False
@@ -152,7 +156,7 @@ def _cards(c: _Collector, folder: str, model: type[M]) -> dict[str, M]:
 
 def _training(c: _Collector) -> list[TrainingRecord]:
     path = c.root / TRAINING_FILE
-    if not path.is_file():
+    if not _exists(c, TRAINING_FILE, required=False):
         return []
     shown = c.shown(TRAINING_FILE)
     try:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.util import CommandError
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
@@ -47,6 +48,15 @@ def open_database(url: str) -> Engine:
             config.set_main_option("script_location", str(MIGRATIONS))
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
+    except CommandError as exc:
+        engine.dispose()
+        raise InputError.at(
+            _redact(url),
+            0,
+            0,
+            f"database schema is not one this Charter knows ({exc}); "
+            "was it created by a newer version?",
+        ) from exc
     except SQLAlchemyError as exc:
         engine.dispose()
         cause = getattr(exc, "orig", None) or exc
@@ -70,5 +80,5 @@ def _redact(url: str) -> str:
         parsed = make_url(url)
     except ArgumentError:
         return "<database url>"
-    query = {k: ("***" if "password" in k.lower() else v) for k, v in parsed.query.items()}
+    query = dict.fromkeys(parsed.query, "***")  # any parameter may carry a secret
     return parsed.set(query=query).render_as_string(hide_password=True)
