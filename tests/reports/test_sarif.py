@@ -248,3 +248,21 @@ def test_first_run_has_no_baseline_state(audited: Audited) -> None:
 def test_format_dispatch_reaches_the_sarif_renderer(audited: Audited) -> None:
     text = render_audit(AuditFormat.SARIF, audited.document, audited.packs)
     assert text == render_sarif(audited.document, audited.packs)
+
+
+def test_a_workspace_prefix_locates_files_from_the_repository_root(
+    audited: Audited, sarif_validator: jsonschema.protocols.Validator
+) -> None:
+    log = json.loads(render_sarif(audited.document, audited.packs, "partners/acme"))
+    assert _errors(sarif_validator, log) == []
+    run = log["runs"][0]
+    assert set(run["originalUriBaseIds"]) == {"%SRCROOT%"}
+    located = [
+        r["locations"][0]["physicalLocation"]["artifactLocation"]
+        for r in run["results"]
+        if "physicalLocation" in r["locations"][0]
+    ]
+    assert located
+    for artifact in located:
+        assert artifact["uriBaseId"] == "%SRCROOT%"
+        assert artifact["uri"].startswith("partners/acme/")

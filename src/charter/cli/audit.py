@@ -14,6 +14,7 @@ from charter.cli.common import (
     AsOption,
     WorkspaceDir,
     parse_as_of,
+    workspace_prefix,
     write_output,
 )
 
@@ -96,7 +97,7 @@ def audit(
     finally:
         if runs:
             runs.close()
-    text = render_audit(fmt, document, packs)
+    text = render_audit(fmt, document, packs, workspace_prefix(directory))
     if output is not None:
         write_output(text, output)
         if fmt is not AuditFormat.TABLE:

@@ -77,3 +77,13 @@ def print_json(data: object) -> None:
     import json
 
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def workspace_prefix(directory: Path) -> str | None:
+    """The workspace folder relative to the current directory (where CI and code scanning
+    run), or None when it lies elsewhere."""
+    try:
+        relative = directory.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return None
+    return relative.as_posix()

@@ -73,7 +73,7 @@ def show_run(
 ) -> None:
     """Show a stored run in any audit output format."""
     from charter import composition
-    from charter.cli.common import fail_input, write_output
+    from charter.cli.common import fail_input, workspace_prefix, write_output
     from charter.reports.formats import AuditFormat, render_audit
 
     try:
@@ -87,4 +87,4 @@ def show_run(
         store.close()
     library = composition.pack_library()
     packs = [library.get(g["pack"], g["version"]) for g in document["guidelines"]]
-    write_output(render_audit(fmt, document, packs), output)
+    write_output(render_audit(fmt, document, packs, workspace_prefix(workspace)), output)

@@ -20,8 +20,19 @@ class AuditFormat(StrEnum):
 Renderer = Callable[[dict[str, Any], list[Pack]], str]
 
 
-def render_audit(fmt: AuditFormat, document: dict[str, Any], packs: list[Pack]) -> str:
-    """Render a ``charter.audit/v1`` document; ``packs`` supply titles and rule text."""
+def render_audit(
+    fmt: AuditFormat,
+    document: dict[str, Any],
+    packs: list[Pack],
+    workspace_prefix: str | None = None,
+) -> str:
+    """Render a ``charter.audit/v1`` document; ``packs`` supply titles and rule text;
+    ``workspace_prefix`` (the workspace folder relative to the repository root) lets SARIF
+    locate files for code scanning."""
+    if fmt is AuditFormat.SARIF:
+        from charter.reports.sarif import render_sarif
+
+        return render_sarif(document, packs, workspace_prefix)
     return _renderer(fmt)(document, packs)
 
 
@@ -35,10 +46,6 @@ def _renderer(fmt: AuditFormat) -> Renderer:
         from charter.reports.html import render_html
 
         return render_html
-    if fmt is AuditFormat.SARIF:
-        from charter.reports.sarif import render_sarif
-
-        return render_sarif
     if fmt is AuditFormat.JUNIT:
         from charter.reports.junit import render_junit
 

@@ -27,17 +27,29 @@ SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "charter/v1"
 WORKSPACE_BASE = "WORKSPACE"
+SOURCE_ROOT_BASE = "%SRCROOT%"
 
 _LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
 _BASELINE = {"new": "new", "still_failing": "unchanged"}
 
 
-def render_sarif(document: dict[str, Any], packs: list[Pack]) -> str:
-    """The audit as a SARIF 2.1.0 log (JSON text)."""
-    return json.dumps(sarif_log(document, packs), indent=2, ensure_ascii=False) + "\n"
+def render_sarif(
+    document: dict[str, Any], packs: list[Pack], workspace_prefix: str | None = None
+) -> str:
+    """The audit as a SARIF 2.1.0 log (JSON text).
+
+    ``workspace_prefix`` is the workspace folder relative to the repository root (where
+    code scanning runs, e.g. ``examples/northwind``); with it, files are located relative
+    to ``%SRCROOT%`` so alerts land on the right file. Without it they resolve against a
+    ``WORKSPACE`` base the consumer must supply.
+    """
+    log = sarif_log(document, packs, workspace_prefix)
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
 
-def sarif_log(document: dict[str, Any], packs: list[Pack]) -> dict[str, Any]:
+def sarif_log(
+    document: dict[str, Any], packs: list[Pack], workspace_prefix: str | None = None
+) -> dict[str, Any]:
     """The SARIF log as a dict."""
     index = requirement_index(packs)
     reported = [f for f in document["findings"] if f["status"] != "not_assessed"]
@@ -67,12 +79,18 @@ def sarif_log(document: dict[str, Any], packs: list[Pack]) -> dict[str, Any]:
             }
         ],
         "originalUriBaseIds": {
+            SOURCE_ROOT_BASE: {
+                "description": {"text": "Root of the repository the workspace lives in."}
+            }
+        }
+        if workspace_prefix is not None
+        else {
             WORKSPACE_BASE: {
                 "description": {"text": "Root of the Charter workspace (where charter.yaml is)."}
             }
         },
         "columnKind": "unicodeCodePoints",
-        "results": [_result(f, rule_index, compared) for f in reported],
+        "results": [_result(f, rule_index, compared, workspace_prefix) for f in reported],
         "properties": _run_properties(document, gaps, index),
     }
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
@@ -112,7 +130,10 @@ def _rule(key: RequirementKey, requirement: Requirement | None) -> dict[str, Any
 
 
 def _result(
-    finding: dict[str, Any], rule_index: dict[RequirementKey, int], compared: bool
+    finding: dict[str, Any],
+    rule_index: dict[RequirementKey, int],
+    compared: bool,
+    workspace_prefix: str | None,
 ) -> dict[str, Any]:
     key = (finding["pack"], finding["requirement"])
     result: dict[str, Any] = {
@@ -120,7 +141,7 @@ def _result(
         "ruleIndex": rule_index[key],
         "level": _LEVELS.get(finding["severity"], "warning"),
         "message": {"text": finding["message"]},
-        "locations": [_location(finding)],
+        "locations": [_location(finding, workspace_prefix)],
         "partialFingerprints": {FINGERPRINT_KEY: finding["fingerprint"]},
         "properties": {
             "finding": finding["id"],
@@ -140,13 +161,13 @@ def _result(
     return result
 
 
-def _location(finding: dict[str, Any]) -> dict[str, Any]:
+def _location(finding: dict[str, Any], workspace_prefix: str | None) -> dict[str, Any]:
     location: dict[str, Any] = {
         "logicalLocations": [{"name": finding["subject"], "fullyQualifiedName": finding["subject"]}]
     }
     where = finding["location"]
     if where and where["file"]:
-        physical: dict[str, Any] = {"artifactLocation": _artifact(where["file"])}
+        physical: dict[str, Any] = {"artifactLocation": _artifact(where["file"], workspace_prefix)}
         if where["line"] > 0:
             region = {"startLine": where["line"]}
             if where["column"] > 0:
@@ -156,15 +177,20 @@ def _location(finding: dict[str, Any]) -> dict[str, Any]:
     return location
 
 
-def _artifact(file: str) -> dict[str, Any]:
-    """Workspace-relative files resolve against ``WORKSPACE``; an absolute path (a file
-    outside the workspace) becomes a ``file:`` URI of its own."""
+def _artifact(file: str, workspace_prefix: str | None = None) -> dict[str, Any]:
+    """Workspace-relative files resolve against ``WORKSPACE`` (or, with a prefix, against
+    ``%SRCROOT%``); an absolute path (a file outside the workspace) becomes a ``file:`` URI
+    of its own."""
     windows = PureWindowsPath(file)
     if windows.drive:
         return {"uri": "file:///" + quote(windows.as_posix(), safe="/:")}
     posix = file.replace("\\", "/")
     if PurePosixPath(posix).is_absolute():
         return {"uri": "file://" + quote(posix, safe="/")}
+    if workspace_prefix is not None:
+        prefix = workspace_prefix.replace("\\", "/").strip("/")
+        joined = f"{prefix}/{posix}" if prefix and prefix != "." else posix
+        return {"uri": quote(joined, safe="/"), "uriBaseId": SOURCE_ROOT_BASE}
     return {"uri": quote(posix, safe="/"), "uriBaseId": WORKSPACE_BASE}
 
 
