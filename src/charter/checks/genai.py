@@ -323,9 +323,9 @@ def _first_uncovered_day(consents: list[Consent], start: date, end: date) -> dat
 
 
 class ToolConfidentiality(_UseCaseCheck):
-    """Tools a use case relies on are under an enterprise agreement, do not train on or
-    resell production inputs, and store them only under those terms with a declared
-    retention (guiding principles 2 and 3). Unknown terms count against the tool."""
+    """Tools a use case relies on are under an enterprise agreement and do not store, train
+    on or resell production inputs (guiding principles 2 and 3). Unknown terms count against
+    the tool."""
 
     id = "genai.tool_confidentiality"
     title = "GenAI tools keep production inputs confidential"

@@ -89,8 +89,8 @@ class PersonalDataBasis(Check):
 class PersonalDataToTools(Check):
     """Personal data (a system's personal-data sources, or a GenAI use case involving personal
     data or talent likeness) flows only to tools under an enterprise agreement that are
-    approved for personal data, do not train on or resell inputs, and keep inputs no longer
-    than a declared retention. Unknown data terms count against the tool."""
+    approved for personal data and do not store, train on or resell inputs. Unknown data
+    terms count against the tool."""
 
     id = "privacy.personal_data_to_tools"
     title = "Personal data goes only to tools fit to receive it"

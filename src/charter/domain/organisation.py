@@ -161,8 +161,9 @@ class Tool(StrictModel):
 
     def confidentiality_gaps(self) -> list[str]:
         """Why production inputs are not safe with this tool (empty when they are): it must be
-        under an enterprise agreement, not train on or resell inputs, and keep them only
-        under those terms with a declared retention. Unknown terms count against it."""
+        under an enterprise agreement and must not store, train on or resell inputs (the
+        GenAI guidance's principle 2; DESIGN: personal data never goes to tools that store or
+        train on inputs). Unknown terms count against it."""
         gaps = []
         if self.trains_on_inputs is not False:
             gaps.append(
@@ -172,10 +173,8 @@ class Tool(StrictModel):
             gaps.append("resells inputs" if self.resells_inputs else "reselling not ruled out")
         if self.stores_inputs is None:
             gaps.append("storage of inputs not ruled out")
-        elif self.stores_inputs and not self.enterprise_agreement:
-            gaps.append("stores inputs outside enterprise terms")
-        elif self.stores_inputs and self.retention_days is None:
-            gaps.append("stores inputs with no declared retention")
+        elif self.stores_inputs:
+            gaps.append("stores inputs")
         if not self.enterprise_agreement:
             gaps.append("no enterprise agreement")
         return gaps
