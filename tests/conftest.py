@@ -5,177 +5,15 @@ from __future__ import annotations
 
 import os
 import secrets
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "northwind"
+from support import minimal_workspace_files, write_workspace
+
 PG_ENV = "CHARTER_TEST_DATABASE_URL"
-
-
-def minimal_workspace_files() -> dict[str, Any]:
-    """A small valid workspace: one compliant recommendation system, one low-tier use case."""
-    return {
-        "charter.yaml": {
-            "partner": {
-                "id": "acme-post",
-                "name": "Acme Post",
-                "compliance_lead": "lead",
-                "platform_contact": {"name": "Pat Contact", "email": "pat@platform.example"},
-            },
-            "guidelines": [
-                {"pack": "partner-ai-usage", "version": "2026.1"},
-                {"pack": "genai-content-production", "version": "2026.1"},
-            ],
-        },
-        "people.yaml": {
-            "people": [
-                {
-                    "id": "lead",
-                    "name": "Lee Lead",
-                    "email": "lee@acme.example",
-                    "team": "Compliance",
-                    "roles": ["compliance_lead", "reviewer", "approver"],
-                },
-                {
-                    "id": "owner",
-                    "name": "Olu Owner",
-                    "email": "olu@acme.example",
-                    "team": "Data",
-                    "roles": ["owner", "incident_contact"],
-                },
-                {
-                    "id": "exec",
-                    "name": "Eve Exec",
-                    "email": "eve@acme.example",
-                    "team": "Board",
-                    "roles": ["executive"],
-                },
-                {
-                    "id": "op",
-                    "name": "Ola Operator",
-                    "email": "ola@acme.example",
-                    "team": "Data",
-                    "roles": ["operator"],
-                },
-            ]
-        },
-        "tools.yaml": {
-            "tools": [
-                {
-                    "id": "mlplat",
-                    "name": "ML Platform",
-                    "vendor": "in-house",
-                    "kind": "ml_platform",
-                    "enterprise_agreement": True,
-                    "stores_inputs": False,
-                    "trains_on_inputs": False,
-                    "resells_inputs": False,
-                    "retention_days": 0,
-                    "region": "EU",
-                    "approved_stages": ["ideation", "temporary", "final_deliverable"],
-                    "approved_for_personal_data": True,
-                    "terms_reviewed_on": "2026-06-01",
-                },
-            ]
-        },
-        "systems/reco.yaml": {
-            "id": "reco",
-            "name": "Title recommender",
-            "category": "recommendation",
-            "lifecycle": "production",
-            "purpose": "Rank catalogue titles for subscribers.",
-            "user_facing": True,
-            "owner": "owner",
-            "accountable_executive": "exec",
-            "incident_contact": "owner",
-            "operators": ["op"],
-            "tools": ["mlplat"],
-            "data_sources": [
-                {
-                    "id": "views",
-                    "name": "Viewing history",
-                    "kind": "training",
-                    "location": "s3://acme/views",
-                    "provenance": "platform-supplied",
-                    "personal_data": True,
-                    "personal_data_categories": ["viewing_history"],
-                    "data_subjects": ["subscribers"],
-                    "legal_basis": "contract",
-                    "retention_days": 365,
-                },
-            ],
-            "algorithmic_process": {
-                "model_type": "gradient-boosted trees",
-                "provider": "in-house",
-                "training_data": "12 months of viewing history",
-                "evaluation": "NDCG@10 0.41",
-                "limitations": "cold start for new titles",
-                "last_trained": "2026-05-01",
-            },
-            "decision_framework": {
-                "automated_decisions": False,
-                "human_oversight": "human_on_the_loop",
-                "override": "editors pin titles",
-                "escalation": "on-call data team",
-            },
-            "transparency": {
-                "user_disclosure": "Rows are personalised by AI.",
-                "disclosure_location": "Help > Recommendations",
-                "ai_output_labelling": "visible_label",
-            },
-            "monitoring": {
-                "schedule": "weekly",
-                "metrics": ["psi:score"],
-                "reference_window": "2026-01-01/2026-03-31",
-                "current_window": "P30D",
-            },
-            "reviews": [{"date": "2026-06-15", "reviewer": "lead", "outcome": "approved"}],
-        },
-        "usecases/moodboard.yaml": {
-            "id": "moodboard",
-            "title": "Moodboards for pitch",
-            "production": {"title": "Pilot X"},
-            "owner": "owner",
-            "tools": ["mlplat"],
-            "media_type": "image",
-            "stage": "ideation",
-            "first_use": "2026-07-01",
-            "principles": {
-                "no_copyrighted_replication": "yes",
-                "no_storage_or_training": "yes",
-                "enterprise_environment": "yes",
-                "temporary_output": "yes",
-                "talent_consent": "yes",
-            },
-            "disclosure": {"date": "2026-06-20", "contact": "Pat Contact", "reference": "PLT-1"},
-        },
-        "training/records.csv": (
-            "person,module,version,completed_on,evidence\n"
-            "owner,responsible-ai-basics,2026.1,2026-03-01,LMS-1\n"
-            "owner,ai-system-ownership,2026.1,2026-03-01,LMS-2\n"
-            "exec,ai-system-ownership,2026.1,2026-03-02,LMS-3\n"
-            "op,responsible-ai-basics,2026.1,2026-03-03,LMS-4\n"
-            "owner,genai-in-production,2026.1,2026-03-04,LMS-5\n"
-        ),
-    }
-
-
-def write_workspace(root: Path, files: dict[str, Any]) -> Path:
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if content is None:
-            continue
-        text = content if isinstance(content, str) else yaml.safe_dump(content, sort_keys=False)
-        path.write_text(text, encoding="utf-8")
-    return root
 
 
 @pytest.fixture
@@ -203,24 +41,6 @@ def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     directory = tmp_path / "config"
     monkeypatch.setenv("CHARTER_CONFIG_DIR", str(directory))
     return directory
-
-
-def run_cli(
-    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run the real ``charter`` command in a subprocess."""
-    full_env = dict(os.environ)
-    full_env.pop("CHARTER_DATABASE_URL", None)  # tests choose their database explicitly
-    full_env.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "charter", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=full_env,
-        timeout=120,
-        check=False,
-    )
 
 
 def _postgres_url() -> str | None:

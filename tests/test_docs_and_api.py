@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import charter
-from conftest import ROOT
+from support import ROOT
 
 
 def test_generated_docs_are_current() -> None:

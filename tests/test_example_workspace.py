@@ -22,7 +22,7 @@ from charter.guidelines.library import BuiltinPackLibrary
 from charter.services.audit import AuditRequest, run_audit
 from charter.services.validation import resolve_packs
 from charter.workspace.loader import load_workspace
-from conftest import run_cli
+from support import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "northwind"

@@ -11,7 +11,7 @@ import pytest
 from charter.checks.registry import CheckRegistry, DuplicateCheckError, load_registry
 from charter.domain.checks import Check, CheckContext, Outcome
 from charter.guidelines.library import BuiltinPackLibrary, check_catalogue
-from conftest import ROOT, run_cli
+from support import ROOT, run_cli
 
 PLUGINS = ROOT / "tests" / "plugins"
 

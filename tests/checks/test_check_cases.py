@@ -33,7 +33,7 @@ from charter.reports.audit_json import audit_document
 from charter.services.audit import AuditRequest, run_audit
 from charter.services.validation import resolve_packs
 from charter.workspace.loader import load_workspace
-from conftest import minimal_workspace_files, write_workspace
+from support import minimal_workspace_files, write_workspace
 
 HERE = Path(__file__).parent
 CASES = sorted(HERE.glob("*/*/expected*.yaml"))

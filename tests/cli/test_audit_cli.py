@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from charter.reports.audit_json import audit_schema
-from conftest import ROOT, run_cli
+from support import ROOT, run_cli
 
 GOLDEN = ROOT / "tests" / "cli" / "golden" / "minimal-audit.json"
 AS_OF = "2026-11-24"

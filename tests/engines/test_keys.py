@@ -6,7 +6,7 @@ import json
 import stat
 from pathlib import Path
 
-from conftest import run_cli
+from support import run_cli
 
 
 def _mode(path: Path) -> int:

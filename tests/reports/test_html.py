@@ -12,9 +12,7 @@ import pytest
 from audited_workspace import (
     HOSTILE_TALENT,
     Audited,
-    audit_sample,
     audit_shared_minimal,
-    audit_twice,
 )
 
 from charter.domain.status import Principle
@@ -24,16 +22,6 @@ from charter.reports.pack_lookup import location_text, requirement_index
 
 _VOID = {"meta", "br", "hr", "img", "input", "link", "col", "area", "base", "wbr", "source"}
 _SVG_LEAVES = {"rect", "line"}
-
-
-@pytest.fixture
-def audited(tmp_path: Path) -> Audited:
-    return audit_sample(tmp_path)
-
-
-@pytest.fixture
-def compared(tmp_path: Path) -> Audited:
-    return audit_twice(tmp_path)
 
 
 class _Structure(HTMLParser):

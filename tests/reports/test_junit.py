@@ -13,9 +13,7 @@ from audited_workspace import (
     Audited,
     SwappedCatalog,
     audit,
-    audit_sample,
     audit_shared_minimal,
-    audit_twice,
     write_workspace,
 )
 
@@ -29,16 +27,6 @@ from charter.reports.pack_lookup import location_text
 FAILURES = {"fail", "insufficient_evidence"}
 ERRORS = {"error", "incomplete"}
 SKIPPED = {"not_applicable", "not_assessed"}
-
-
-@pytest.fixture
-def audited(tmp_path: Path) -> Audited:
-    return audit_sample(tmp_path)
-
-
-@pytest.fixture
-def compared(tmp_path: Path) -> Audited:
-    return audit_twice(tmp_path)
 
 
 def _parse(audited: Audited) -> ET.Element:

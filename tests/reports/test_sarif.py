@@ -14,9 +14,7 @@ from audited_workspace import (
     RECO_CARD,
     USE_CASE,
     Audited,
-    audit_sample,
     audit_shared_minimal,
-    audit_twice,
     line_of,
 )
 
@@ -27,16 +25,6 @@ from charter.reports.sarif import render_sarif
 
 SCHEMA_FILE = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
 LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
-
-
-@pytest.fixture
-def audited(tmp_path: Path) -> Audited:
-    return audit_sample(tmp_path)
-
-
-@pytest.fixture
-def compared(tmp_path: Path) -> Audited:
-    return audit_twice(tmp_path)
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from typing import Any
 
 from charter.guidelines.library import BuiltinPackLibrary
 from charter.services.guidelines_diff import diff_packs
-from conftest import run_cli
+from support import run_cli
 
 
 def test_pack_diff_lists_exactly_the_released_changes() -> None:
@@ -45,18 +45,11 @@ def test_workspace_diff_names_the_systems_whose_verdict_changes(
         files["training/records.csv"] += "owner,responsible-ai-basics,2026.2,2026-10-02,LMS-7\n"
 
     ws = make_workspace(edit)
-    result = run_cli(
-        "guidelines",
-        "diff",
-        "partner-ai-usage@2026.1",
-        "partner-ai-usage@2026.2",
-        "--workspace",
-        str(ws),
-        "--as-of",
-        "2026-11-24",
-        "--format",
-        "json",
-    )
+    diff = (
+        "guidelines", "diff", "partner-ai-usage@2026.1", "partner-ai-usage@2026.2",
+        "--workspace", str(ws), "--as-of", "2026-11-24",
+    )  # fmt: skip
+    result = run_cli(*diff, "--format", "json")
     assert result.returncode == 0, result.stderr
     systems = {s["system"]: s for s in json.loads(result.stdout)["systems"]}
     # reco's review of 2026-04-01 is 237 days old: fine under 365, stale under 180.
@@ -64,16 +57,7 @@ def test_workspace_diff_names_the_systems_whose_verdict_changes(
     assert systems["reco"]["newly_failing"] == ["DOC-04"]
     assert systems["reco"]["old_status"] == "compliant"
 
-    text = run_cli(
-        "guidelines",
-        "diff",
-        "partner-ai-usage@2026.1",
-        "partner-ai-usage@2026.2",
-        "--workspace",
-        str(ws),
-        "--as-of",
-        "2026-11-24",
-    )
+    text = run_cli(*diff)
     assert "system reco: compliant -> compliant; newly failing DOC-04" in text.stdout
     assert "~ DOC-04 documentation.review_freshness.max_age_days: 365.0 -> 180.0" in text.stdout
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from conftest import run_cli
+from support import run_cli
 
 Edit = Callable[[dict[str, Any]], None]
 
@@ -120,17 +120,21 @@ def test_dangling_tool_reference(make_workspace: Callable[[Edit], Path]) -> None
     assert line == f"{card}:{number}:{column}: unknown tool 'ghost-tool' (not in tools.yaml)"
 
 
+def _review_age_override(value: float, **extra: str) -> dict[str, Any]:
+    """A charter.yaml threshold entry for DOC-04's review age."""
+    return {
+        "pack": "partner-ai-usage",
+        "requirement": "DOC-04",
+        "check": "documentation.review_freshness",
+        "parameter": "max_age_days",
+        "value": value,
+        **extra,
+    }
+
+
 def test_loosened_threshold(make_workspace: Callable[[Edit], Path]) -> None:
     def edit(files: dict[str, Any]) -> None:
-        files["charter.yaml"]["thresholds"] = [
-            {
-                "pack": "partner-ai-usage",
-                "requirement": "DOC-04",
-                "check": "documentation.review_freshness",
-                "parameter": "max_age_days",
-                "value": 400,
-            },
-        ]
+        files["charter.yaml"]["thresholds"] = [_review_age_override(400)]
 
     ws = make_workspace(edit)
     for command in (["validate"], ["audit", "--as-of", "2026-11-24"]):
@@ -144,16 +148,7 @@ def test_loosened_threshold(make_workspace: Callable[[Edit], Path]) -> None:
 
 def test_stricter_threshold_is_applied(make_workspace: Callable[[Edit], Path]) -> None:
     def edit(files: dict[str, Any]) -> None:
-        files["charter.yaml"]["thresholds"] = [
-            {
-                "pack": "partner-ai-usage",
-                "requirement": "DOC-04",
-                "check": "documentation.review_freshness",
-                "parameter": "max_age_days",
-                "value": 90,
-                "reason": "quarterly reviews",
-            },
-        ]
+        files["charter.yaml"]["thresholds"] = [_review_age_override(90, reason="quarterly reviews")]
 
     ws = make_workspace(edit)
     result = run_cli(

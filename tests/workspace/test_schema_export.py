@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from conftest import EXAMPLE, run_cli
+from support import EXAMPLE, run_cli
 
 
 def test_exported_schemas_validate_the_example(tmp_path: Path) -> None:
