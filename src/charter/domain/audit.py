@@ -127,7 +127,6 @@ class AuditReport:
     overall: ScoreLine
     by_principle: dict[Principle, ScoreLine]
     comparison: Comparison = Comparison(None)
-    workspace_root: str = "."
     scope: str = ""
     """Which earlier runs this one compares with (partner, system filter, pack ids)."""
 

@@ -153,7 +153,6 @@ def run_audit(
         comparison=_compare(
             findings, history.latest_fingerprints(ws.config.partner.id, scope) if history else None
         ),
-        workspace_root=str(ws.root),
         scope=scope,
     )
 
