@@ -234,10 +234,16 @@ def test_histogram_distances_stay_within_their_bounds(seed: int, offset: float, 
     assert abs(result.wasserstein - w1) <= result.wasserstein_bound + 1e-12
 
 
-def test_distances_from_the_sorted_union_use_scipys_asymptotic_p_value() -> None:
-    result = drift.distances_from_sorted_union(0.02, 0.3, 20_000, 15_000, 30_000)
-    assert result.ks.p_value == pytest.approx(drift.ks_asymptotic_p_value(0.02, 20_000, 15_000))
-    assert (result.method, result.ks_bound, result.n_unique) == ("exact", 0.0, 30_000)
+def test_exact_distances_give_a_p_value_only_where_ks_decides() -> None:
+    """KS is the test up to 1,000 reference rows (scipy's asymptotic p-value); above, D is a
+    distance and no p-value is computed (``ks_p_value``)."""
+    small = drift.exact_distances(0.02, 0.3, 1_000, 15_000, 900)
+    assert small.ks.p_value == pytest.approx(drift.ks_asymptotic_p_value(0.02, 1_000, 15_000))
+    assert (small.method, small.ks_bound, small.n_unique) == ("exact", 0.0, 900)
+    large = drift.exact_distances(0.02, 0.3, 20_000, 15_000)
+    assert large.ks.p_value is None
+    assert large.n_unique is None
+    assert drift.default_test("numerical", 1_001, 50).name == "wasserstein"
 
 
 # ------------------------------------------------------------------------- the report

@@ -41,6 +41,8 @@ import numpy.typing as npt
 from scipy import stats
 from scipy.spatial import distance
 
+from charter.metrics.fine_grid import FineGrid
+
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.int64]
 Counts: TypeAlias = Sequence[float] | npt.NDArray[Any]
@@ -60,6 +62,10 @@ EVIDENTLY_STURGES_MIN_UNIQUE = 20
 
 SCIPY_KS_MAX_AUTO_N = 10_000
 """``ks_2samp(method="auto")`` is exact when both samples have at most this many rows."""
+
+EVIDENTLY_SMALL_SAMPLE = 1000
+"""Up to this many reference rows Evidently tests with KS, chi-square or z (p-values); above
+it with Wasserstein and Jensen-Shannon distances."""
 
 WASSERSTEIN_STD_FLOOR = 0.001
 """Evidently's floor on the reference standard deviation that normalises Wasserstein-1."""
@@ -307,7 +313,8 @@ class KsResult:
     """Two-sample Kolmogorov-Smirnov test; ``method`` is the one actually used."""
 
     statistic: float
-    p_value: float
+    p_value: float | None
+    """``None`` where no test decides on it (``ks_p_value``)."""
     method: Literal["exact", "asymp"]
 
 
@@ -384,6 +391,20 @@ def ks_asymptotic_p_value(statistic: float, n_reference: int, n_current: int) ->
     m, n = sorted([float(n_reference), float(n_current)], reverse=True)
     effective_n = m * n / (m + n)
     return float(np.clip(stats.kstwo.sf(statistic, np.round(effective_n)), 0, 1))
+
+
+def ks_p_value(statistic: float, n_reference: int, n_current: int) -> float | None:
+    """scipy's asymptotic KS p-value where a test decides on it, else ``None``.
+
+    KS decides drift only up to ``EVIDENTLY_SMALL_SAMPLE`` reference rows (``default_test``);
+    above, D is reported as a distance and its p-value is left out: at those sizes any
+    difference is significant, and ``scipy.stats.kstwo.sf`` takes up to 0.5 s for a p-value
+    between 1e-300 and 1e-7 at 500,000 effective rows (measured on scipy 1.17), which no
+    verdict uses.
+    """
+    if n_reference > EVIDENTLY_SMALL_SAMPLE:
+        return None
+    return ks_asymptotic_p_value(statistic, n_reference, n_current)
 
 
 # --------------------------------------------- numeric distances, approximate from histograms
@@ -523,7 +544,7 @@ def default_test(kind: ColumnKind, n_reference: int, n_unique: int) -> DriftTest
     if n_reference < 0 or n_unique < 0:
         raise ValueError("n_reference and n_unique must be non-negative")
     continuous = kind == "numerical" and n_unique > 5
-    if n_reference <= 1000:
+    if n_reference <= EVIDENTLY_SMALL_SAMPLE:
         if continuous:
             return DRIFT_TESTS["ks"]
         return DRIFT_TESTS["chisquare"] if n_unique > 2 else DRIFT_TESTS["z"]
@@ -721,42 +742,6 @@ class Moments:
 
 
 @dataclass(frozen=True, slots=True)
-class FineGrid:
-    """``bins`` equal-width bins over ``[lo, hi]`` plus one open bin on either side.
-
-    The engine gives a value ``x`` the index ``-1`` below ``lo``, ``bins`` above ``hi`` and
-    otherwise ``min(floor((x - lo) * bins / (hi - lo)), bins - 1)``; position ``index + 1`` of
-    a count vector holds that bin. The grid edges ``lo + i (hi - lo) / bins`` are the inner
-    edges of those ``bins + 2`` bins for ``ks_from_histogram`` and
-    ``wasserstein_from_histogram``. A value within a rounding error of a grid edge can land
-    on either side of it; both bounds still hold, because the bin's mass stays between its
-    neighbouring edges.
-    """
-
-    lo: float
-    hi: float
-    bins: int = FINE_HISTOGRAM_BINS
-
-    def __post_init__(self) -> None:
-        if not (math.isfinite(self.lo) and math.isfinite(self.hi) and self.lo < self.hi):
-            raise ValueError(f"a fine grid needs finite lo < hi, got [{self.lo}, {self.hi}]")
-        if self.bins < 1:
-            raise ValueError(f"a fine grid needs at least one bin, got {self.bins}")
-
-    @property
-    def scale(self) -> float:
-        """Bins per unit of ``x``: the engine multiplies by it (it never divides)."""
-        return self.bins / (self.hi - self.lo)
-
-    def edges(self) -> FloatArray:
-        """The ``bins + 1`` grid edges (inner edges of the ``bins + 2`` bins)."""
-        steps = np.arange(self.bins + 1, dtype=np.float64)
-        edges: FloatArray = self.lo + (self.hi - self.lo) * steps / self.bins
-        edges[-1] = self.hi
-        return edges
-
-
-@dataclass(frozen=True, slots=True)
 class ColumnCounts:
     """One column in one window, as the engine aggregated it; windows and partitions add up.
 
@@ -837,8 +822,9 @@ class ColumnProfile:
 
     name: str
     counts: ColumnCounts
-    n_unique: int
-    """Distinct non-missing values in the reference."""
+    n_unique: int | None
+    """Distinct non-missing values in the reference; ``None`` for a numeric column with more
+    than ``DISCRETE_MAX_UNIQUE`` (the scan counts them only up to there)."""
     integer: bool = False
     """The column has an integer type (Evidently's Sturges width floor may apply)."""
     fine: FineHistogram | None = None
@@ -852,7 +838,9 @@ class ColumnProfile:
     @property
     def discrete(self) -> bool:
         """Binned per distinct value (categorical, or numeric with few reference values)."""
-        return self.kind == "categorical" or self.n_unique <= DISCRETE_MAX_UNIQUE
+        return self.kind == "categorical" or (
+            self.n_unique is not None and self.n_unique <= DISCRETE_MAX_UNIQUE
+        )
 
 
 @dataclass(frozen=True)
@@ -861,10 +849,10 @@ class ReferenceProfile:
 
     Numeric columns with more than ``DISCRETE_MAX_UNIQUE`` distinct values keep Charter's
     bins: inner edges from the reference deciles (``quantile_edges``), open outer bins.
-    ``quantiles`` says how the engine computed them: ``"exact"`` (DuckDB ``quantile_cont``,
-    linear interpolation as numpy) or ``"approximate"`` (Spark ``approx_percentile``, relative
-    rank error 1e-4, an actual data value). Re-using a stored profile keeps the bins fixed
-    across engines and over time.
+    ``quantiles`` says how they were computed: ``"exact"`` (numpy's linear interpolation, on
+    every engine since the scans work on a fine grid, ``metrics.fine_grid``) or
+    ``"approximate"`` (profiles written by earlier versions on Spark, ``approx_percentile``).
+    Re-using a stored profile keeps the bins fixed across engines and over time.
     """
 
     source: str
@@ -1069,9 +1057,11 @@ def _column_from_json(column: _Reader) -> ColumnProfile:
         maximum=column.optional_number("max"),
         moments=moments,
     )
-    n_unique = column.count("n_unique")
-    if n_unique < 1:
+    n_unique = None if column.raw("n_unique") is None else column.count("n_unique")
+    if n_unique is not None and n_unique < 1:
         raise ValueError(f"reference profile: {where} n_unique must be at least 1")
+    if n_unique is None and kind == "categorical":
+        raise ValueError(f"reference profile: {where} is categorical and needs n_unique")
     integer = column.raw("integer")
     if not isinstance(integer, bool):
         raise ValueError(f"reference profile: {where} integer must be true or false")
@@ -1176,12 +1166,17 @@ def distances_from_values(
     return NumericDistances("exact", ks, wasserstein_exact(v, r[seen], c[seen]), 0.0, 0.0, v.size)
 
 
-def distances_from_sorted_union(
-    statistic: float, wasserstein: float, n_reference: int, n_current: int, n_unique: int
+def exact_distances(
+    statistic: float,
+    wasserstein: float,
+    n_reference: int,
+    n_current: int,
+    n_unique: int | None = None,
 ) -> NumericDistances:
-    """Exact D and W1 that the engine computed with window sums over the sorted union; the
-    p-value is scipy's asymptotic one (``ks_2samp`` uses it above 10,000 rows)."""
-    p_value = ks_asymptotic_p_value(statistic, n_reference, n_current)
+    """Exact D and W1 computed elsewhere (``fine_grid.grid_distances``); the p-value is
+    scipy's asymptotic one (``ks_2samp`` uses it above 10,000 rows), where ``ks_p_value``
+    says it is needed."""
+    p_value = ks_p_value(statistic, n_reference, n_current)
     return NumericDistances(
         "exact", KsResult(statistic, p_value, "asymp"), wasserstein, 0.0, 0.0, n_unique
     )
@@ -1199,7 +1194,7 @@ def distances_from_histogram(
     lo, hi = min(lo, grid.lo), max(hi, grid.hi)
     r, c = _count_pair(reference, current)
     statistic = ks_from_histogram(r, c)
-    ks = KsResult(statistic, ks_asymptotic_p_value(statistic, int(r.sum()), int(c.sum())), "asymp")
+    ks = KsResult(statistic, ks_p_value(statistic, int(r.sum()), int(c.sum())), "asymp")
     return NumericDistances(
         "histogram",
         ks,
@@ -1256,8 +1251,8 @@ class ColumnDrift:
     reference_missing: int
     current_missing: int
     n_unique: int | None
-    """Distinct values over both windows (``None`` when only a histogram saw the values)."""
-    n_unique_reference: int
+    """Distinct values over both windows (``None`` unless they were counted per value)."""
+    n_unique_reference: int | None
     reference_std: float | None
     current_std: float | None
 
@@ -1365,7 +1360,8 @@ def compare_column(
             raise ValueError(f"column '{column.name}' needs KS and Wasserstein distances")
         n_unique = distances.n_unique
     # n_unique only steers the test choice below 6; a continuous column has > 20 reference values
-    test = default_test(column.kind, reference.n, column.n_unique if n_unique is None else n_unique)
+    seen = column.n_unique if n_unique is None else n_unique
+    test = default_test(column.kind, reference.n, DISCRETE_MAX_UNIQUE + 1 if seen is None else seen)
     chi = chi_square(r, c) if column.discrete else None
     ref_std = reference.moments.std if numeric and reference.moments else None
     w_norm = None

@@ -29,7 +29,7 @@ from charter.engines.scan.drift import (
     window_counts,
 )
 from charter.engines.scan.inputs import open_source
-from charter.metrics import drift
+from charter.metrics import drift, fine_grid
 from charter.metrics.drift import ReferenceProfile
 
 SPEC = DriftSpec(("income", "score", "visits", "region", "member"))
@@ -65,36 +65,33 @@ def duck_profile(source: str, spec: DriftSpec = SPEC) -> ReferenceProfile:
 
 
 def test_counts_and_distances_on_every_engine(backend: Any, tmp_path: Path) -> None:
-    """One stored profile gives identical counts on DuckDB and Spark (both equal numpy); KS
-    and W1 are exact on DuckDB and within the histogram bounds on Spark."""
+    """Every engine profiles the same deciles (numpy's) and gives counts equal to numpy's and
+    KS and W1 equal to scipy's: the scans work on a fine grid and sort nothing."""
     ref_data, cur_data = log(12_000, 1), log(11_000, 2, shift=1.5)
     ref = write(ref_data, tmp_path / "reference.parquet")
     cur = write(cur_data, tmp_path / "current.parquet")
     profile = duck_profile(ref)
+    mine = reference_profile(open_source(backend, ref), SPEC)
     report = drift_scan(open_source(backend, ref), open_source(backend, cur), SPEC, profile=profile)
     for name in ("income", "score"):
         column = report.column(name)
         edges = profile.column(name).counts.edges
-        assert len(edges) == 9
         r, c = finite(ref_data[name]), finite(cur_data[name])
+        assert edges == drift.quantile_edges(list(np.quantile(r, drift.quantile_levels())))
+        assert len(edges) == 9
+        assert mine.column(name).counts.edges == edges
+        assert mine.column(name).counts.bins == profile.column(name).counts.bins
+        assert mine.column(name).fine == profile.column(name).fine
         assert [b.reference for b in column.bins] == list(drift.bin_counts(edges, r))
         assert [b.current for b in column.bins] == list(drift.bin_counts(edges, c))
-        ks = stats.ks_2samp(r, c)
-        w1 = stats.wasserstein_distance(r, c)
+        assert column.method == "exact"
         assert column.ks is not None
-        assert column.wasserstein is not None
-        if backend.name == "duckdb":
-            assert column.method == "exact"
-            assert column.ks.statistic == pytest.approx(ks.statistic, abs=TOL)
-            assert column.ks.p_value == pytest.approx(ks.pvalue, rel=1e-6, abs=1e-300)
-            assert column.wasserstein == pytest.approx(w1, rel=TOL)
-            assert column.n_unique == np.unique(np.concatenate([r, c])).size
-        else:
-            assert column.method == "histogram"
-            assert column.ks_bound is not None
-            assert column.wasserstein_bound is not None
-            assert -1e-12 <= ks.statistic - column.ks.statistic <= column.ks_bound + 1e-12
-            assert abs(column.wasserstein - w1) <= column.wasserstein_bound + 1e-12
+        assert column.ks.statistic == pytest.approx(stats.ks_2samp(r, c).statistic, abs=TOL)
+        assert column.ks.p_value is None  # KS decides nothing above 1,000 reference rows
+        assert column.wasserstein == pytest.approx(stats.wasserstein_distance(r, c), rel=TOL)
+        assert column.n_unique is None  # counted only up to DISCRETE_MAX_UNIQUE
+        assert column.reference_std == pytest.approx(np.std(r), rel=1e-12)
+        assert column.current_std == pytest.approx(np.std(c), rel=1e-12)
     income = report.column("income")
     assert (income.reference_missing, income.current_missing) == (3, 3)
     region = report.column("region")
@@ -112,17 +109,60 @@ def test_counts_and_distances_on_every_engine(backend: Any, tmp_path: Path) -> N
     assert not report.column("score").drifted
 
 
-@pytest.mark.parametrize(
-    ("n_ref", "n_cur", "sort_in"),
-    [(900, 700, "numpy"), (15_000, 12_000, "numpy"), (15_000, 12_000, "engine")],
-)
-def test_exact_ks_and_wasserstein_equal_scipy(
-    tmp_path: Path, n_ref: int, n_cur: int, sort_in: str, monkeypatch: pytest.MonkeyPatch
+def test_engine_grid_bins_equal_numpy(backend: Any, tmp_path: Path) -> None:
+    """The engine's grid index and offsets use numpy's floating-point steps, so the grid
+    table equals ``GridTable.from_values``, values on the grid edges included."""
+    rng = np.random.default_rng(3)
+    grid = fine_grid.FineGrid(-3.7, 12.9, 997)
+    x = np.concatenate([rng.uniform(grid.lo, grid.hi, 20_000), grid.edges(), [grid.lo, grid.hi]])
+    path = write({"x": x}, tmp_path / "x.parquet")
+    table = open_source(backend, path).table
+    window = drift_engine._Window(path, table, x.size, {"x": (x.size, grid.lo, grid.hi)}, "")
+    drift_engine._aggregate([window], {"x": grid}, {"x": "numerical"}, DriftSpec(("x",)), None)
+    expected = fine_grid.GridTable.from_values(grid, x)
+    found = window.grids["x"]
+    assert np.array_equal(found.counts, expected.counts)
+    assert np.array_equal(found.minima, expected.minima)
+    assert np.array_equal(found.maxima, expected.maxima)
+    assert np.allclose(found.offsets, expected.offsets, rtol=1e-12, atol=1e-12)
+    wanted = {"x": np.array([0, 5, 996], dtype=np.int64)}
+    drift_engine._fetch_values([window], {"x": grid}, [wanted], None)
+    selected = fine_grid.GridValues.select(x, grid, wanted["x"])
+    assert np.array_equal(window.values["x"].bins, selected.bins)
+    assert np.array_equal(window.values["x"].values, selected.values)
+
+
+@pytest.mark.parametrize("binning", ["charter", "evidently"])
+def test_the_local_scan_and_the_engine_passes_agree(
+    tmp_path: Path, binning: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Above scipy's exact regime the values are sorted in numpy up to NUMPY_SORT_MAX_ROWS
-    per window and inside DuckDB beyond it; both must equal scipy."""
-    if sort_in == "engine":
-        monkeypatch.setattr(drift_engine, "NUMPY_SORT_MAX_ROWS", 0)
+    """DuckDB windows up to LOCAL_MAX_ROWS are aggregated in numpy, larger ones (and every
+    other engine) in the engine: the same report either way (offset sums aside, which only
+    differ in summation order)."""
+    ref = write(log(15_000, 5), tmp_path / "r.parquet")
+    cur = write(log(14_000, 6, shift=0.4), tmp_path / "c.parquet")
+    spec = DriftSpec(SPEC.columns, binning=binning)  # type: ignore[arg-type]
+    con = connect("duckdb")
+    local = drift_scan(open_source(con, ref), open_source(con, cur), spec)
+    monkeypatch.setattr(drift_engine, "LOCAL_MAX_ROWS", 0)
+    engine = drift_scan(open_source(con, ref), open_source(con, cur), spec)
+    assert (
+        local.profile.column("income").counts.edges == engine.profile.column("income").counts.edges
+    )
+    for mine, theirs in zip(local.columns, engine.columns, strict=True):
+        assert (mine.bins, mine.test, mine.drifted) == (theirs.bins, theirs.test, theirs.drifted)
+        assert mine.psi == theirs.psi
+        if mine.ks is not None:
+            assert theirs.ks is not None
+            assert mine.ks.statistic == theirs.ks.statistic
+            assert mine.wasserstein == pytest.approx(theirs.wasserstein, rel=1e-12)
+            assert mine.reference_std == pytest.approx(theirs.reference_std, rel=1e-12)
+
+
+@pytest.mark.parametrize(("n_ref", "n_cur"), [(900, 700), (9_000, 10_000), (15_000, 12_000)])
+def test_exact_ks_and_wasserstein_equal_scipy(tmp_path: Path, n_ref: int, n_cur: int) -> None:
+    """Up to scipy's exact-KS size every value comes back (scipy's exact p-value); above it
+    D and W1 come from the grid and the few bins it opens. Both equal scipy."""
     rng = np.random.default_rng(n_ref)
     # rounding makes ties within and across the windows
     r, c = rng.gamma(2, 3, n_ref).round(1), rng.gamma(2.2, 3, n_cur).round(1)
@@ -133,11 +173,15 @@ def test_exact_ks_and_wasserstein_equal_scipy(
     column = report.column("x")
     expected = stats.ks_2samp(r, c)
     assert column.ks is not None
-    assert column.ks.method == ("exact" if n_ref <= 10_000 else "asymp")
     assert column.ks.statistic == pytest.approx(expected.statistic, abs=TOL)
-    assert column.ks.p_value == pytest.approx(expected.pvalue, rel=1e-9)
+    if max(n_ref, n_cur) <= drift.SCIPY_KS_MAX_AUTO_N:
+        assert column.ks.method == ("exact" if n_ref <= 10_000 else "asymp")
+        assert column.ks.p_value == pytest.approx(expected.pvalue, rel=1e-9)
+        assert column.n_unique == np.unique(np.concatenate([r, c])).size
+    else:
+        assert column.ks.p_value is None
+        assert column.n_unique is None
     assert column.wasserstein == pytest.approx(stats.wasserstein_distance(r, c), rel=TOL)
-    assert column.n_unique == np.unique(np.concatenate([r, c])).size
     assert column.reference_std == pytest.approx(np.std(r), rel=1e-12)
     expected_test = "ks" if n_ref <= 1000 else "wasserstein"
     assert column.test.name == expected_test

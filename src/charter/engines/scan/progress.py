@@ -58,6 +58,7 @@ def to_arrow(expression: ir.Table) -> Any:
     (``DataFrame.toArrow``), not through pandas as Ibis's generic path does."""
     backend = expression._find_backend()  # ibis has no public accessor
     if backend.name == "pyspark":
+        backend._run_pre_execute_hooks(expression)  # registers in-memory tables (memtable)
         session = backend._session  # the backend's own Spark session
         return session.sql(backend.compile(expression)).toArrow()
     return expression.to_pyarrow()
