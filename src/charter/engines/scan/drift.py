@@ -399,7 +399,7 @@ def _profile(
         edges = quantile_edges(list(grid_quantiles(table, values, quantile_levels())))
         fine = FineHistogram(
             FineGrid(table.grid.lo, table.grid.hi, FINE_HISTOGRAM_BINS),
-            (0, *(int(c) for c in table.coarsen(FINE_HISTOGRAM_BINS)), 0),
+            (0, *table.coarsen(FINE_HISTOGRAM_BINS).tolist(), 0),
         )
         counts = _numeric_counts(window, name, edges, shift)
         columns.append(ColumnProfile(name, counts, None, integer=integer, fine=fine))
