@@ -16,11 +16,13 @@ if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
     from charter.checks.registry import CheckRegistry
+    from charter.domain.quality_profiles import TimedTextProfile
     from charter.domain.workspace import Workspace
     from charter.engines.keys.keystore import KeyStore
     from charter.engines.scan.scanner import IbisScanner
     from charter.engines.store.runs import SqlRunStore
     from charter.guidelines.library import BuiltinPackLibrary
+    from charter.quality.timed_text import TimedText
 
 
 def registry() -> CheckRegistry:
@@ -130,3 +132,29 @@ def _progress_bar() -> Callable[[float | None], None]:
         bar.update(state["task"], total=1.0 if share is not None else None, completed=share or 0)
 
     return report
+
+
+def timed_text_profile(reference: str) -> TimedTextProfile:
+    """A built-in timed-text profile id or a profile file."""
+    from charter.guidelines.profiles import load_timed_text_profile
+
+    return load_timed_text_profile(reference)
+
+
+def timed_text_reader() -> Callable[[Path], TimedText]:
+    """Reads one subtitle file into the common event model (``InputError`` when it cannot)."""
+    from charter.engines.media.timed_text_files import read_timed_text
+
+    return read_timed_text
+
+
+def shot_changes(path: Path, fps: float) -> list[float]:
+    from charter.engines.media.timed_text_files import read_frame_list
+
+    return read_frame_list(path, fps)
+
+
+def glyph_list(path: Path) -> list[str]:
+    from charter.engines.media.timed_text_files import read_glyph_list
+
+    return read_glyph_list(path)

@@ -1,0 +1,125 @@
+"""``charter qc``: quality control of AI-made deliverables, outside an audit."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from charter.cli.common import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, write_output
+
+app = typer.Typer(
+    help="Check deliverables against quality profiles (subtitles now; audio, artwork, text next).",
+    no_args_is_help=True,
+)
+
+SUBTITLE_SUFFIXES = (".srt", ".vtt", ".webvtt", ".xml", ".ttml", ".dfxp")
+
+
+class QcFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+@app.command("subtitles")
+def subtitles(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Subtitle files (SRT, WebVTT, TTML/IMSC) or folders of them."),
+    ],
+    profile: Annotated[
+        str,
+        typer.Option(
+            "--profile",
+            "-p",
+            help="Built-in profile (timed-text/en-US, en-US-children, en-US-sdh, "
+            "en-US-sdh-children, latin, latin-children) or a profile YAML file.",
+        ),
+    ] = "timed-text/en-US",
+    fps: Annotated[
+        float | None,
+        typer.Option(
+            "--fps", min=1.0, help="Picture frame rate; default: TTML's, else the profile's."
+        ),
+    ] = None,
+    shot_changes: Annotated[
+        Path | None,
+        typer.Option(
+            "--shot-changes",
+            help="Shot-change list: one time per line (seconds, timecode or fNNN).",
+        ),
+    ] = None,
+    glyphs: Annotated[
+        Path | None,
+        typer.Option("--glyphs", help="Allowed characters: hex code points or ranges, one a line."),
+    ] = None,
+    skip: Annotated[
+        list[str] | None, typer.Option("--skip", help="Rule ids not to check: TT-FMT[,TT-WS].")
+    ] = None,
+    output_format: Annotated[QcFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        QcFormat.TABLE
+    ),
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Check subtitle files against a timed-text profile.
+
+    Exit 0 without error findings, 1 with any, 2 when a file cannot be read (the others are
+    still checked and reported).
+    """
+    import json
+
+    from charter import composition
+    from charter.cli.common import fail_input
+    from charter.domain.errors import InputError
+    from charter.quality.timed_text_rules import RULES
+    from charter.reports.qc_subtitles import render_subtitles_table, subtitles_document
+    from charter.services.qc import qc_subtitles
+
+    skipped = frozenset(
+        part.strip() for value in skip or [] for part in value.split(",") if part.strip()
+    )
+    unknown = sorted(skipped - set(RULES))
+    if unknown:
+        fail_input(f"--skip: unknown rule {', '.join(unknown)} (rules: {', '.join(RULES)})")
+    try:
+        chosen = composition.timed_text_profile(profile)
+        if glyphs is not None:
+            chosen = chosen.model_copy(update={"glyphs": composition.glyph_list(glyphs)})
+        cuts = (
+            composition.shot_changes(shot_changes, fps or chosen.default_frame_rate)
+            if shot_changes is not None
+            else []
+        )
+    except InputError as exc:
+        fail_input(str(exc))
+    files = _expand(paths)
+    if not files:
+        fail_input("no subtitle files found in the given paths")
+    run = qc_subtitles(
+        files, chosen, composition.timed_text_reader(), fps=fps, shot_changes=cuts, skip=skipped
+    )
+    document = subtitles_document(run)
+    if output_format is QcFormat.JSON:
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = render_subtitles_table(document)
+    write_output(text, output)
+    if run.unreadable:
+        raise typer.Exit(EXIT_INPUT)
+    raise typer.Exit(EXIT_FINDINGS if run.errors else EXIT_OK)
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUBTITLE_SUFFIXES
+            )
+        else:
+            files.append(path)
+    return files

@@ -1,0 +1,100 @@
+"""Quality-control profiles: every rule parameter as versioned data with its source.
+
+Built-in profiles live in ``guidelines/profiles/<kind>/<id>.yaml``; a partner adds its own
+in the workspace (``profiles/``) or names a file with ``--profile``. A profile never
+inherits from code: each limit is written in the file next to the source it comes from.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from charter.domain.base import StrictModel
+
+TimedTextFormat = Literal["srt", "webvtt", "ttml"]
+DualSpeakerStyle = Literal[
+    "both-no-space", "both-with-space", "second-no-space", "second-with-space"
+]
+PositiveInt = Annotated[int, Field(gt=0)]
+PositiveFloat = Annotated[float, Field(gt=0)]
+_GLYPH = re.compile(r"^[0-9A-Fa-f]{1,6}(-[0-9A-Fa-f]{1,6})?$")
+
+
+class ProfileSource(StrictModel):
+    """Where a group of parameters comes from."""
+
+    rules: list[str] = Field(min_length=1)
+    url: str = Field(pattern=r"^https?://")
+    retrieved: date
+    note: str | None = None
+
+
+class ShotChangeTiming(StrictModel):
+    """Shot-change timing in frames at the subtitle's frame rate (Netflix timing guide)."""
+
+    in_snap_after: PositiveInt = 11
+    """An in-cue 1 .. this many frames after a cut moves onto the cut."""
+    in_snap_before: PositiveInt = 7
+    """An in-cue 1 .. this many frames before a cut moves onto the cut."""
+    in_pull_before: PositiveInt = 11
+    """An in-cue up to this many frames before a cut (beyond ``in_snap_before``) moves to
+    ``in_pull_to`` frames before it."""
+    in_pull_to: PositiveInt = 12
+    out_window: PositiveInt = 12
+    """An out-cue within this many frames of a cut ends ``out_gap`` frames before it."""
+    out_gap: PositiveInt = 2
+
+
+class TimedTextProfile(StrictModel):
+    """Limits for subtitles and captions in one language and audience."""
+
+    id: str = Field(pattern=r"^timed-text/[A-Za-z0-9._-]+$")
+    title: str
+    language: str
+    audience: Literal["adult", "children"]
+    sdh: bool = False
+    sources: list[ProfileSource] = Field(min_length=1)
+    max_chars_per_line: PositiveInt
+    max_lines: PositiveInt
+    max_cps: PositiveFloat
+    min_duration_ms: PositiveInt
+    max_duration_ms: PositiveInt
+    min_gap_frames: PositiveInt
+    frame_rates: list[PositiveFloat] = Field(min_length=1)
+    """Frame rates a TTML file may declare (``ttp:frameRate`` x multiplier), within 0.01."""
+    default_frame_rate: PositiveFloat
+    """Used when neither ``--fps`` nor the file gives one (the timing guide is for 24)."""
+    delivery_formats: list[TimedTextFormat] = Field(min_length=1)
+    ellipsis: str = "\u2026"
+    dual_speaker: DualSpeakerStyle | None
+    """How two speakers in one event are dashed; ``None``: not checked (differs per language)."""
+    italics_allowed: bool = True
+    shot_changes: ShotChangeTiming = ShotChangeTiming()
+    glyphs: list[str] | None = None
+    """Allowed characters as code points or ranges (``0020-007E``); none = not checked."""
+
+    @field_validator("glyphs")
+    @classmethod
+    def _glyph_entries(cls, value: list[str] | None) -> list[str] | None:
+        for entry in value or []:
+            if not _GLYPH.match(entry):
+                raise ValueError(f"'{entry}' is not a hex code point or range like 0020-007E")
+        return value
+
+    @model_validator(mode="after")
+    def _durations_in_order(self) -> TimedTextProfile:
+        if self.min_duration_ms > self.max_duration_ms:
+            raise ValueError("min_duration_ms must not exceed max_duration_ms")
+        return self
+
+    def glyph_ranges(self) -> list[tuple[int, int]]:
+        """The ``glyphs`` entries as inclusive code point ranges."""
+        ranges = []
+        for entry in self.glyphs or []:
+            low, _, high = entry.partition("-")
+            ranges.append((int(low, 16), int(high or low, 16)))
+        return sorted(ranges)

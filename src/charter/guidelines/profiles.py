@@ -1,0 +1,41 @@
+"""Quality-control profiles: the built-in ones in ``profiles/<kind>/<id>.yaml`` and files a
+partner names. Each is validated against its domain model with located errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from charter.domain.errors import InputError
+from charter.domain.quality_profiles import TimedTextProfile
+from charter.sourcefiles.models import validate_model
+from charter.sourcefiles.yaml_source import read_yaml
+
+PROFILES_DIR = Path(__file__).parent / "profiles"
+
+
+def builtin_profile_ids(kind: str) -> list[str]:
+    """Ids of the built-in profiles of one kind, e.g. ``timed-text/en-US``."""
+    folder = PROFILES_DIR / kind
+    return sorted(f"{kind}/{path.stem}" for path in folder.glob("*.yaml"))
+
+
+def load_timed_text_profile(reference: str) -> TimedTextProfile:
+    """A built-in id (``timed-text/en-US``, or just ``en-US``) or a path to a YAML file."""
+    path = _builtin(reference, "timed-text")
+    if path is None:
+        path = Path(reference)
+        if not path.is_file():
+            known = ", ".join(builtin_profile_ids("timed-text"))
+            raise InputError.at(
+                reference, 0, 0, f"no such profile file or built-in profile (built-in: {known})"
+            )
+    document = read_yaml(path, str(path) if path.parent != PROFILES_DIR / "timed-text" else None)
+    return validate_model(TimedTextProfile, document.data, document.source, str(path))
+
+
+def _builtin(reference: str, kind: str) -> Path | None:
+    name = reference.removeprefix(f"{kind}/")
+    if "/" in name or name.endswith((".yaml", ".yml")):
+        return None
+    path = PROFILES_DIR / kind / f"{name}.yaml"
+    return path if path.is_file() else None

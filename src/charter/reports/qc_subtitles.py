@@ -1,0 +1,96 @@
+"""``charter qc subtitles`` documents: JSON (``charter.qc.subtitles/v1``) and a table."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from charter.services.qc import SubtitleRun
+
+SCHEMA = "charter.qc.subtitles/v1"
+
+
+def subtitles_document(run: SubtitleRun) -> dict[str, Any]:
+    """``{"files": [{"path", "format", "events", "findings": [...]}]}`` plus the profile."""
+    profile = run.profile
+    return {
+        "schema": SCHEMA,
+        "profile": {"id": profile.id, "title": profile.title},
+        "skipped_rules": list(run.skipped_rules),
+        "files": [
+            {
+                "path": result.path,
+                "format": result.format,
+                "events": result.events,
+                "fps": result.fps,
+                "status": "error"
+                if result.error
+                else ("fail" if result.errors else ("warn" if result.warnings else "pass")),
+                "error": result.error,
+                "findings": [
+                    {
+                        "rule": f.rule,
+                        "event": f.event,
+                        "start_ms": f.start_ms,
+                        "end_ms": f.end_ms,
+                        "message": f.message,
+                        "severity": f.severity,
+                        "value": f.value,
+                        "limit": f.limit,
+                    }
+                    for f in result.findings
+                ],
+            }
+            for result in run.files
+        ],
+    }
+
+
+def render_subtitles_table(document: dict[str, Any], width: int = 120) -> str:
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, force_terminal=False, no_color=True)
+    profile = document["profile"]
+    console.print(f"Subtitle QC against {profile['id']} ({profile['title']})")
+    summary = Table("file", "format", "events", "fps", "status", "errors", "warnings", "rules")
+    for entry in document["files"]:
+        findings = entry["findings"]
+        rules = Counter(f["rule"] for f in findings)
+        summary.add_row(
+            entry["path"],
+            entry["format"] or "-",
+            str(entry["events"]),
+            "-" if entry["fps"] is None else f"{entry['fps']:g}",
+            entry["status"],
+            str(sum(1 for f in findings if f["severity"] == "error")),
+            str(sum(1 for f in findings if f["severity"] == "warning")),
+            ", ".join(f"{rule} x{count}" for rule, count in sorted(rules.items())),
+        )
+    console.print(summary)
+    for entry in document["files"]:
+        if entry["error"]:
+            console.print(f"error: {entry['error']}")
+            continue
+        if not entry["findings"]:
+            continue
+        detail = Table("event", "time", "rule", "severity", "message", title=entry["path"])
+        for f in entry["findings"]:
+            detail.add_row(
+                "-" if f["event"] is None else str(f["event"]),
+                "-" if f["start_ms"] is None else _clock(f["start_ms"]),
+                f["rule"],
+                f["severity"],
+                f["message"],
+            )
+        console.print(detail)
+    return buffer.getvalue()
+
+
+def _clock(ms: int) -> str:
+    seconds, millis = divmod(ms, 1000)
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"

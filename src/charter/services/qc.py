@@ -1,0 +1,79 @@
+"""Quality control of deliverables outside an audit (``charter qc ...``).
+
+The service takes the readers it needs (the composition root hands over the file adapters)
+and returns one result per file; a file that cannot be read is an ``error`` result naming
+the file and place, and the others are still checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from charter.domain.errors import InputError
+from charter.domain.quality_profiles import TimedTextProfile
+from charter.quality.timed_text import TimedText
+from charter.quality.timed_text_rules import QcFinding, check_timed_text
+
+
+@dataclass(frozen=True)
+class SubtitleResult:
+    """One subtitle file: its format, events, the frame rate the rules used, findings."""
+
+    path: str
+    format: str | None
+    events: int
+    fps: float | None
+    findings: list[QcFinding] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "warning")
+
+
+@dataclass(frozen=True)
+class SubtitleRun:
+    profile: TimedTextProfile
+    files: list[SubtitleResult]
+    skipped_rules: tuple[str, ...] = ()
+
+    @property
+    def unreadable(self) -> int:
+        return sum(1 for f in self.files if f.error is not None)
+
+    @property
+    def errors(self) -> int:
+        return sum(f.errors for f in self.files)
+
+
+def qc_subtitles(
+    paths: Sequence[Path],
+    profile: TimedTextProfile,
+    read: Callable[[Path], TimedText],
+    *,
+    fps: float | None = None,
+    shot_changes: Sequence[float] = (),
+    skip: frozenset[str] = frozenset(),
+) -> SubtitleRun:
+    """Check every file against ``profile``. Frame-based rules use ``fps``, else the TTML
+    file's declared frame rate, else the profile's ``default_frame_rate``."""
+    results = []
+    for path in paths:
+        try:
+            document = read(path)
+        except InputError as exc:
+            results.append(SubtitleResult(str(path), None, 0, None, error=str(exc)))
+            continue
+        rate = fps or (float(document.frame_rate) if document.frame_rate else None)
+        rate = rate or profile.default_frame_rate
+        findings = check_timed_text(document, profile, rate, shot_changes=shot_changes, skip=skip)
+        results.append(
+            SubtitleResult(str(path), document.format, len(document.cues), rate, findings)
+        )
+    return SubtitleRun(profile, results, tuple(sorted(skip)))

@@ -1,0 +1,100 @@
+"""``charter qc subtitles`` end to end: the documented JSON shape, exit codes, and a file
+that cannot be read reported beside the others."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from support import run_cli
+
+GOOD_TTML = """<?xml version="1.0" encoding="UTF-8"?>
+<tt xmlns="http://www.w3.org/ns/ttml" xmlns:ttp="http://www.w3.org/ns/ttml#parameter"
+    ttp:frameRate="24" ttp:frameRateMultiplier="1000 1001">
+  <body><div>
+    <p begin="00:00:01:00" end="00:00:03:00">Where were you last night?</p>
+    <p begin="00:00:03:02" end="00:00:05:12">I was at home.</p>
+  </div></body>
+</tt>
+"""
+BAD_SRT = (
+    "1\n00:00:01,000 --> 00:00:01,400\nToo fast, far too fast for anyone...\n\n"
+    "2\n00:00:01,420 --> 00:00:04,000\n- Are you coming?\n- In a minute.\n"
+)
+
+
+def test_json_shape_findings_and_exit_one(tmp_path: Path) -> None:
+    (tmp_path / "good.xml").write_text(GOOD_TTML, encoding="utf-8")
+    (tmp_path / "bad.srt").write_text(BAD_SRT, encoding="utf-8")
+    result = run_cli("qc", "subtitles", str(tmp_path), "--format", "json")
+    assert result.returncode == 1, result.stderr
+    document = json.loads(result.stdout)
+    assert document["schema"] == "charter.qc.subtitles/v1"
+    assert document["profile"]["id"] == "timed-text/en-US"
+    files = {Path(f["path"]).name: f for f in document["files"]}
+    good, bad = files["good.xml"], files["bad.srt"]
+    assert (good["format"], good["events"], good["status"], good["findings"]) == (
+        "ttml",
+        2,
+        "pass",
+        [],
+    )
+    assert good["fps"] == 24000 / 1001
+    assert bad["format"] == "srt"
+    assert bad["events"] == 2
+    assert [(f["rule"], f["event"]) for f in bad["findings"]] == [
+        ("TT-FMT", None),
+        ("TT-CPS", 1),
+        ("TT-DUR-MIN", 1),
+        ("TT-GAP", 1),
+        ("TT-ELLIPSIS", 1),
+        ("TT-DASH", 2),
+        ("TT-DASH", 2),
+    ]
+    cps = bad["findings"][1]
+    assert set(cps) == {
+        "rule",
+        "event",
+        "start_ms",
+        "end_ms",
+        "message",
+        "severity",
+        "value",
+        "limit",
+    }
+    assert (cps["start_ms"], cps["end_ms"], cps["severity"], cps["limit"]) == (
+        1000,
+        1400,
+        "error",
+        20.0,
+    )
+    assert cps["value"] == 90.0  # 36 characters in 0.4 s
+
+
+def test_skip_profile_choice_and_a_clean_run_exits_zero(tmp_path: Path) -> None:
+    path = tmp_path / "ok.srt"
+    path.write_text("1\n00:00:01,000 --> 00:00:03,000\nHello.\n", encoding="utf-8")
+    result = run_cli("qc", "subtitles", str(path), "--skip", "TT-FMT", "--profile", "latin")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "timed-text/latin" in result.stdout
+    unknown = run_cli("qc", "subtitles", str(path), "--skip", "TT-NOPE")
+    assert unknown.returncode == 2
+    assert "unknown rule TT-NOPE" in unknown.stderr
+
+
+def test_an_unreadable_file_is_reported_with_the_others_and_exits_two(tmp_path: Path) -> None:
+    (tmp_path / "latin.srt").write_bytes(
+        "1\n00:00:01,000 --> 00:00:03,000\nCafé\n".encode("latin-1")
+    )
+    (tmp_path / "ok.srt").write_text("1\n00:00:01,000 --> 00:00:03,000\nHello.\n", encoding="utf-8")
+    result = run_cli("qc", "subtitles", str(tmp_path), "--skip", "TT-FMT", "--format", "json")
+    assert result.returncode == 2
+    files = {Path(f["path"]).name: f for f in json.loads(result.stdout)["files"]}
+    assert files["latin.srt"]["status"] == "error"
+    assert files["latin.srt"]["error"].endswith(
+        ":3:4: not UTF-8 (byte 0xE9); save the file as UTF-8"
+    )
+    assert files["ok.srt"]["status"] == "pass"
+    missing = run_cli("qc", "subtitles", str(tmp_path / "x.srt"), "--profile", "nope")
+    assert missing.returncode == 2
+    assert "no such profile file or built-in profile" in missing.stderr
