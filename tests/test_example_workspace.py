@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from charter.checks.registry import load_registry
+from charter.composition import deliverables
 from charter.domain.audit import AuditReport
 from charter.domain.genai_triage import Tier, triage
 from charter.domain.status import Status
@@ -47,6 +48,7 @@ def report(workspace: Workspace) -> AuditReport:
         catalog=load_registry(),
         as_of=AS_OF,
         scanner=IbisScanner(),
+        deliverables=deliverables(),
     )
     return run_audit(request)
 

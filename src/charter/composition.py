@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from charter.domain.quality_profiles import TimedTextProfile
     from charter.domain.workspace import Workspace
     from charter.engines.keys.keystore import KeyStore
+    from charter.engines.media.files import MediaFiles
     from charter.engines.scan.scanner import IbisScanner
     from charter.engines.store.runs import SqlRunStore
     from charter.guidelines.library import BuiltinPackLibrary
@@ -132,6 +133,15 @@ def _progress_bar() -> Callable[[float | None], None]:
         bar.update(state["task"], total=1.0 if share is not None else None, completed=share or 0)
 
     return report
+
+
+def deliverables() -> MediaFiles:
+    """Reads deliverable files for the quality checks (profiles from the built-in library or
+    a file)."""
+    from charter.engines.media.files import MediaFiles
+    from charter.guidelines.profiles import load_timed_text_profile
+
+    return MediaFiles(load_timed_text_profile)
 
 
 def timed_text_profile(reference: str) -> TimedTextProfile:

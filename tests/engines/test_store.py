@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.orm import Session
 
 from charter.checks.registry import load_registry
+from charter.composition import deliverables
 from charter.domain.errors import InputError
 from charter.engines.scan.scanner import IbisScanner
 from charter.engines.store.database import open_database
@@ -27,7 +28,15 @@ def _audit(root: Path, store: SqlRunStore, as_of: date = date(2026, 11, 24)) -> 
     workspace = load_workspace(root)
     packs = resolve_packs(workspace, BuiltinPackLibrary())
     report = run_audit(
-        AuditRequest(workspace, packs, load_registry(), as_of, scanner=IbisScanner()), history=store
+        AuditRequest(
+            workspace,
+            packs,
+            load_registry(),
+            as_of,
+            scanner=IbisScanner(),
+            deliverables=deliverables(),
+        ),
+        history=store,
     )
     document = audit_document(report)
     record_audit(store, report, document)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from charter.checks.registry import CheckRegistry, load_registry
+from charter.composition import deliverables
 from charter.domain.checks import Check, CheckContext, Outcome, Violation
 from charter.domain.guidelines import Scope
 from charter.domain.status import Status
@@ -39,7 +40,14 @@ def test_repeated_subjects_get_distinct_fingerprints(workspace_dir: Path) -> Non
     workspace = load_workspace(workspace_dir)
     packs = resolve_packs(workspace, BuiltinPackLibrary())
     report = run_audit(
-        AuditRequest(workspace, packs, registry, date(2026, 11, 24), scanner=IbisScanner())
+        AuditRequest(
+            workspace,
+            packs,
+            registry,
+            date(2026, 11, 24),
+            scanner=IbisScanner(),
+            deliverables=deliverables(),
+        )
     )
     mine = [f for f in report.findings if f.check == "demo.twice"]
     assert [f.subject for f in mine] == ["system:reco/name", "system:reco/name#2"]
@@ -77,7 +85,14 @@ def test_check_declarations_are_enforced(workspace_dir: Path) -> None:
     workspace = load_workspace(workspace_dir)
     packs = resolve_packs(workspace, BuiltinPackLibrary())
     report = run_audit(
-        AuditRequest(workspace, packs, registry, date(2026, 11, 24), scanner=IbisScanner())
+        AuditRequest(
+            workspace,
+            packs,
+            registry,
+            date(2026, 11, 24),
+            scanner=IbisScanner(),
+            deliverables=deliverables(),
+        )
     )
     results = {(r.check, r.system): r.status for r in report.results if r.check.startswith("demo.")}
     assert results == {

@@ -14,6 +14,7 @@ def register_checks() -> list[type[Check]]:
         genai,
         monitoring,
         privacy,
+        quality,
         training,
         transparency,
     )
@@ -27,4 +28,5 @@ def register_checks() -> list[type[Check]]:
         *training.CHECKS,
         *monitoring.CHECKS,
         *fairness.CHECKS,
+        *quality.CHECKS,
     ]

@@ -96,6 +96,7 @@ def audit(
         system_filter=system,
         actor=actor,
         scanner=scanner,
+        deliverables=composition.deliverables(),
     )
     runs = composition.run_store(directory) if store else None
     try:

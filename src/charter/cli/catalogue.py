@@ -118,7 +118,13 @@ def diff_guidelines(
     if workspace is not None:
         ws = composition.workspace(workspace)
         systems = verdict_changes(
-            ws, a, b, composition.registry(), parse_as_of(as_of), composition.scanner()
+            ws,
+            a,
+            b,
+            composition.registry(),
+            parse_as_of(as_of),
+            composition.scanner(),
+            composition.deliverables(),
         )
     if output_format is ListFormat.JSON:
         print_json(

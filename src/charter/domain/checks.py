@@ -6,11 +6,14 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from charter.domain.errors import Location
 from charter.domain.guidelines import Pack, Requirement, Scope
 from charter.domain.scans import EvidenceScanner
+
+if TYPE_CHECKING:
+    from charter.domain.ports import DeliverableFiles
 from charter.domain.status import Status, worst_status
 from charter.domain.systems import Category, SystemCard
 from charter.domain.usecases import UseCase
@@ -70,6 +73,8 @@ class CheckContext:
     """The date verdicts are judged at (``--as-of``)."""
     scanner: EvidenceScanner | None = None
     """The scan engine, for checks that read evidence tables (decision logs, drift)."""
+    deliverables: DeliverableFiles | None = None
+    """Reads deliverable files (subtitles), for the quality checks."""
 
     def threshold(self, name: str) -> float:
         value = self.thresholds[name]

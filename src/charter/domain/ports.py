@@ -5,11 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from charter.domain.audit import AuditReport
 from charter.domain.guidelines import Pack
 from charter.domain.workspace import Workspace
+
+if TYPE_CHECKING:
+    from charter.domain.quality_profiles import TimedTextProfile
+    from charter.quality.timed_text import TimedText
 
 
 class PackLibrary(Protocol):
@@ -56,4 +60,30 @@ class RunStore(RunHistory, Protocol):
 
     def read_run(self, run_id: str) -> dict[str, Any]:
         """The stored ``charter.audit/v1`` document; raises ``InputError`` when unknown."""
+        ...
+
+
+class DeliverableFiles(Protocol):
+    """Reads deliverables for the quality checks; every method raises ``InputError`` (file,
+    line, column) for what it cannot read."""
+
+    def matching(self, root: Path, pattern: str) -> list[Path]:
+        """Files of ``pattern`` (a file, folder or glob relative to ``root``) that stay
+        inside ``root`` (a link leading outside is left out), sorted."""
+        ...
+
+    def timed_text(self, path: Path) -> TimedText:
+        """A subtitle file in the common event model."""
+        ...
+
+    def timed_text_profile(self, reference: str) -> TimedTextProfile:
+        """A built-in profile id or a profile file."""
+        ...
+
+    def shot_changes(self, path: Path, fps: float) -> list[float]:
+        """A shot-change list, in seconds."""
+        ...
+
+    def glyphs(self, path: Path) -> list[str]:
+        """A glyph list: hex code points and ranges."""
         ...

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints
 
@@ -225,6 +225,26 @@ class ImpressionLog(StrictModel):
     """Item table (item and group columns named as in the log) for catalogue shares."""
 
 
+class QualityDeliverable(StrictModel):
+    """AI-made deliverables to check against a quality profile (docs/quality.md)."""
+
+    id: Identifier
+    """Deliverable id inside the card."""
+    kind: Literal["subtitles"]
+    """What is checked: subtitles (audio, artwork and text come with their checks)."""
+    path: RelativePath
+    """File, folder or glob relative to the workspace."""
+    profile: Annotated[str, StringConstraints(min_length=1, max_length=300)] = "timed-text/en-US"
+    """A built-in profile id or a profile file relative to the workspace."""
+    fps: Annotated[float, Field(gt=0)] | None = None
+    """Picture frame rate; default: the TTML file's, else the profile's."""
+    shot_changes: RelativePath | None = None
+    """Shot-change list of the picture (one cut per line) for the shot-change rules."""
+    glyphs: RelativePath | None = None
+    """Allowed characters (hex code points or ranges, one a line)."""
+    description: Text | None = None
+
+
 class Evaluations(StrictModel):
     fairness: list[DecisionLog] = []
     """Decision logs for classification fairness (``fairness.classification_parity``)."""
@@ -232,8 +252,8 @@ class Evaluations(StrictModel):
     """Impression logs for ranking fairness (``fairness.exposure_parity``)."""
     privacy: list[EvidenceSpec] = []
     """Datasets and text for privacy scans."""
-    quality: list[EvidenceSpec] = []
-    """AI-made deliverables for quality control."""
+    quality: list[QualityDeliverable] = []
+    """AI-made deliverables for quality control (``quality.subtitles``)."""
 
 
 def _window_text(text: str) -> str:

@@ -22,7 +22,7 @@ from charter.domain.errors import InputError, Location
 from charter.domain.findings import Finding, finding_severity, fingerprint, subject
 from charter.domain.guidelines import Pack, Requirement, Scope
 from charter.domain.ids import new_run_id
-from charter.domain.ports import RunHistory, RunStore
+from charter.domain.ports import DeliverableFiles, RunHistory, RunStore
 from charter.domain.scans import EvidenceScanner
 from charter.domain.status import Principle, Status, worst_status
 from charter.domain.systems import Lifecycle, SystemCard
@@ -41,6 +41,8 @@ class AuditRequest:
     actor: str | None = None
     scanner: EvidenceScanner | None = None
     """The scan engine for evidence checks; without one they report ``error``."""
+    deliverables: DeliverableFiles | None = None
+    """Reads deliverable files for the quality checks; without it they report ``error``."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ def run_audit(
                         thresholds=thresholds.get((pack.id, requirement.id, check_id), {}),
                         as_of=request.as_of,
                         scanner=request.scanner,
+                        deliverables=request.deliverables,
                     )
                     outcome, elapsed = _execute(request.catalog.get(check_id), target, ctx)
                     results.append(

@@ -9,6 +9,7 @@ from typing import Any
 from charter.domain.audit import AuditReport, score_of
 from charter.domain.checks import CheckCatalog
 from charter.domain.guidelines import Pack, Requirement
+from charter.domain.ports import DeliverableFiles
 from charter.domain.scans import EvidenceScanner
 from charter.domain.workspace import Workspace
 from charter.services.audit import AuditRequest, run_audit
@@ -112,13 +113,19 @@ def verdict_changes(
     catalog: CheckCatalog,
     as_of: date,
     scanner: EvidenceScanner | None = None,
+    deliverables: DeliverableFiles | None = None,
 ) -> list[SystemVerdictChange]:
     """Audit the workspace under both versions (nothing stored) and name the systems whose
     status, or the set of failing requirements, changes."""
     reports = [
         run_audit(
             AuditRequest(
-                workspace=workspace, packs=[pack], catalog=catalog, as_of=as_of, scanner=scanner
+                workspace=workspace,
+                packs=[pack],
+                catalog=catalog,
+                as_of=as_of,
+                scanner=scanner,
+                deliverables=deliverables,
             )
         )
         for pack in (old, new)
