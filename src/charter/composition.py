@@ -16,13 +16,14 @@ if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
     from charter.checks.registry import CheckRegistry
-    from charter.domain.quality_profiles import TimedTextProfile
+    from charter.domain.quality_profiles import AudioProfile, TimedTextProfile
     from charter.domain.workspace import Workspace
     from charter.engines.keys.keystore import KeyStore
     from charter.engines.media.files import MediaFiles
     from charter.engines.scan.scanner import IbisScanner
     from charter.engines.store.runs import SqlRunStore
     from charter.guidelines.library import BuiltinPackLibrary
+    from charter.quality.audio_rules import AudioMeasurement
     from charter.quality.timed_text import TimedText
 
 
@@ -142,6 +143,20 @@ def deliverables() -> MediaFiles:
     from charter.guidelines.profiles import load_timed_text_profile
 
     return MediaFiles(load_timed_text_profile)
+
+
+def audio_profile(reference: str) -> AudioProfile:
+    """A built-in audio profile id or a profile file."""
+    from charter.guidelines.profiles import load_audio_profile
+
+    return load_audio_profile(reference)
+
+
+def audio_meter() -> Callable[[Path], AudioMeasurement]:
+    """Streams one audio file through the loudness meter (``InputError`` when unreadable)."""
+    from charter.engines.media.audio_files import measure_audio
+
+    return measure_audio
 
 
 def timed_text_profile(reference: str) -> TimedTextProfile:

@@ -98,3 +98,24 @@ def test_an_unreadable_file_is_reported_with_the_others_and_exits_two(tmp_path: 
     missing = run_cli("qc", "subtitles", str(tmp_path / "x.srt"), "--profile", "nope")
     assert missing.returncode == 2
     assert "no such profile file or built-in profile" in missing.stderr
+
+
+def test_audio_json_reports_loudness_true_peak_range_and_verdict(tmp_path: Path) -> None:
+    import numpy as np
+    import soundfile
+
+    rng = np.random.default_rng(3)
+    quiet = rng.normal(0, 0.012, (48_000 * 12, 2))  # about -31 LKFS
+    soundfile.write(tmp_path / "dub.wav", quiet * 1.6, 48_000, subtype="PCM_24")
+    soundfile.write(tmp_path / "hot.wav", np.clip(quiet * 40, -1, 1), 48_000, subtype="PCM_16")
+    result = run_cli("qc", "audio", str(tmp_path), "--format", "json")
+    assert result.returncode == 1, result.stderr
+    document = json.loads(result.stdout)
+    assert document["schema"] == "charter.qc.audio/v1"
+    files = {Path(f["path"]).name: f for f in document["files"]}
+    dub, hot = files["dub.wav"], files["hot.wav"]
+    assert {"integrated_lufs", "true_peak_dbtp", "loudness_range_lu", "verdict"} <= set(dub)
+    assert -29 <= dub["integrated_lufs"] <= -25
+    assert dub["verdict"] == "warn" or dub["verdict"] == "pass"
+    assert hot["verdict"] == "fail"
+    assert {f["rule"] for f in hot["findings"]} >= {"AU-LOUD", "AU-TP", "AU-FMT", "AU-CLIP"}

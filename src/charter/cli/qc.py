@@ -11,7 +11,7 @@ import typer
 from charter.cli.common import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, write_output
 
 app = typer.Typer(
-    help="Check deliverables against quality profiles (subtitles now; audio, artwork, text next).",
+    help="Check deliverables against quality profiles (subtitles, audio; artwork and text next).",
     no_args_is_help=True,
 )
 
@@ -76,7 +76,7 @@ def subtitles(
     from charter.cli.common import fail_input
     from charter.domain.errors import InputError
     from charter.quality.timed_text_rules import RULES
-    from charter.reports.qc_subtitles import render_subtitles_table, subtitles_document
+    from charter.reports.qc_documents import render_subtitles_table, subtitles_document
     from charter.services.qc import qc_subtitles
 
     skipped = frozenset(
@@ -113,13 +113,69 @@ def subtitles(
     raise typer.Exit(EXIT_FINDINGS if run.errors else EXIT_OK)
 
 
-def _expand(paths: list[Path]) -> list[Path]:
+def _expand(paths: list[Path], suffixes: tuple[str, ...] = SUBTITLE_SUFFIXES) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
             files += sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUBTITLE_SUFFIXES
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes
             )
         else:
             files.append(path)
     return files
+
+
+AUDIO_SUFFIXES = (".wav", ".bwf", ".rf64", ".flac")
+
+
+@app.command("audio")
+def audio(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Audio files (WAV, BWF, RF64, FLAC) or folders of them.")
+    ],
+    profile: Annotated[
+        str,
+        typer.Option(
+            "--profile",
+            "-p",
+            help="Built-in profile (audio/platform-dub, audio/platform-dub-low-dialogue, "
+            "audio/ebu-r128) or a profile YAML file.",
+        ),
+    ] = "audio/platform-dub",
+    output_format: Annotated[QcFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        QcFormat.TABLE
+    ),
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Measure programme loudness (BS.1770-4), loudness range and true peak, streamed in
+    blocks, and check format, clipping and silence against an audio profile.
+
+    Exit 0 when every file passes, 1 when one fails, 2 when a file cannot be read.
+    """
+    import json
+
+    from charter import composition
+    from charter.cli.common import fail_input
+    from charter.domain.errors import InputError
+    from charter.reports.qc_documents import audio_document, render_audio_table
+    from charter.services.qc import qc_audio
+
+    try:
+        chosen = composition.audio_profile(profile)
+    except InputError as exc:
+        fail_input(str(exc))
+    files = _expand(paths, AUDIO_SUFFIXES)
+    if not files:
+        fail_input("no audio files found in the given paths")
+    run = qc_audio(files, chosen, composition.audio_meter())
+    document = audio_document(run)
+    if output_format is QcFormat.JSON:
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = render_audio_table(document)
+    write_output(text, output)
+    if run.unreadable:
+        raise typer.Exit(EXIT_INPUT)
+    raise typer.Exit(EXIT_FINDINGS if run.failed else EXIT_OK)

@@ -98,3 +98,22 @@ class TimedTextProfile(StrictModel):
             low, _, high = entry.partition("-")
             ranges.append((int(low, 16), int(high or low, 16)))
         return sorted(ranges)
+
+
+class AudioProfile(StrictModel):
+    """Loudness and format limits for a mix or dub (programme loudness per BS.1770-4)."""
+
+    id: str = Field(pattern=r"^audio/[A-Za-z0-9._-]+$")
+    title: str
+    sources: list[ProfileSource] = Field(min_length=1)
+    target_lufs: float
+    """Programme (full-mix, gated) loudness target in LKFS/LUFS."""
+    tolerance_lu: PositiveFloat
+    max_true_peak_dbtp: float
+    loudness_range_lu: tuple[float, float] | None = None
+    """Recommended programme loudness range (advisory, never a failure)."""
+    sample_rates: list[PositiveInt] = Field(min_length=1)
+    bit_depths: list[PositiveInt] = Field(min_length=1)
+    channels: list[PositiveInt] = Field(min_length=1)
+    max_silence_s: PositiveFloat | None = None
+    """Longest stretch under -70 LUFS (100 ms blocks) before it is reported."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from charter.domain.errors import InputError
-from charter.domain.quality_profiles import TimedTextProfile
+from charter.domain.quality_profiles import AudioProfile, TimedTextProfile
 from charter.sourcefiles.models import validate_model
 from charter.sourcefiles.yaml_source import read_yaml
 
@@ -39,3 +39,17 @@ def _builtin(reference: str, kind: str) -> Path | None:
         return None
     path = PROFILES_DIR / kind / f"{name}.yaml"
     return path if path.is_file() else None
+
+
+def load_audio_profile(reference: str) -> AudioProfile:
+    """A built-in id (``audio/platform-dub``, or just ``platform-dub``) or a YAML file."""
+    path = _builtin(reference, "audio")
+    if path is None:
+        path = Path(reference)
+        if not path.is_file():
+            known = ", ".join(builtin_profile_ids("audio"))
+            raise InputError.at(
+                reference, 0, 0, f"no such profile file or built-in profile (built-in: {known})"
+            )
+    document = read_yaml(path)
+    return validate_model(AudioProfile, document.data, document.source, str(path))

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from charter.domain.errors import InputError
-from charter.domain.quality_profiles import TimedTextProfile
+from charter.domain.quality_profiles import AudioProfile, TimedTextProfile
+from charter.quality.audio_rules import AudioMeasurement, check_audio
 from charter.quality.timed_text import TimedText
 from charter.quality.timed_text_rules import QcFinding, check_timed_text
 
@@ -77,3 +78,48 @@ def qc_subtitles(
             SubtitleResult(str(path), document.format, len(document.cues), rate, findings)
         )
     return SubtitleRun(profile, results, tuple(sorted(skip)))
+
+
+@dataclass(frozen=True)
+class AudioResult:
+    path: str
+    measurement: AudioMeasurement | None
+    findings: list[QcFinding] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def verdict(self) -> str:
+        if self.error:
+            return "error"
+        if any(f.severity == "error" for f in self.findings):
+            return "fail"
+        return "warn" if any(f.severity == "warning" for f in self.findings) else "pass"
+
+
+@dataclass(frozen=True)
+class AudioRun:
+    profile: AudioProfile
+    files: list[AudioResult]
+
+    @property
+    def unreadable(self) -> int:
+        return sum(1 for f in self.files if f.error is not None)
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for f in self.files if f.verdict == "fail")
+
+
+def qc_audio(
+    paths: Sequence[Path], profile: AudioProfile, measure: Callable[[Path], AudioMeasurement]
+) -> AudioRun:
+    """Measure every file (streamed) and judge it against ``profile``."""
+    results = []
+    for path in paths:
+        try:
+            measurement = measure(path)
+        except InputError as exc:
+            results.append(AudioResult(str(path), None, error=str(exc)))
+            continue
+        results.append(AudioResult(str(path), measurement, check_audio(measurement, profile)))
+    return AudioRun(profile, results)

@@ -1,15 +1,17 @@
-"""``charter qc subtitles`` documents: JSON (``charter.qc.subtitles/v1``) and a table."""
+"""``charter qc`` documents: JSON (``charter.qc.subtitles/v1``, ``charter.qc.audio/v1``)
+and tables."""
 
 from __future__ import annotations
 
 import io
+import math
 from collections import Counter
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
-from charter.services.qc import SubtitleRun
+from charter.services.qc import AudioRun, SubtitleRun
 
 SCHEMA = "charter.qc.subtitles/v1"
 
@@ -94,3 +96,79 @@ def _clock(ms: int) -> str:
     minutes, seconds = divmod(seconds, 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+
+
+AUDIO_SCHEMA = "charter.qc.audio/v1"
+
+
+def audio_document(run: AudioRun) -> dict[str, Any]:
+    """Per file: format, ``integrated_lufs``, ``true_peak_dbtp``, ``loudness_range_lu``,
+    ``verdict`` and the findings (numbers that do not exist, e.g. silence, are null)."""
+    files = []
+    for result in run.files:
+        m = result.measurement
+        entry: dict[str, Any] = {
+            "path": result.path,
+            "verdict": result.verdict,
+            "error": result.error,
+        }
+        if m is not None:
+            entry |= {
+                "format": m.format,
+                "sample_rate": m.sample_rate,
+                "bit_depth": m.bit_depth,
+                "channels": m.channels,
+                "seconds": round(m.seconds, 3),
+                "integrated_lufs": _number(m.integrated_lufs),
+                "true_peak_dbtp": _number(m.true_peak_dbtp),
+                "loudness_range_lu": _number(m.loudness_range_lu),
+                "sample_peak_dbfs": _number(m.sample_peak_dbfs),
+                "clipped_samples": m.clipped_samples,
+            }
+        entry["findings"] = [
+            {
+                "rule": f.rule,
+                "start_ms": f.start_ms,
+                "end_ms": f.end_ms,
+                "message": f.message,
+                "severity": f.severity,
+                "value": f.value,
+                "limit": f.limit,
+            }
+            for f in result.findings
+        ]
+        files.append(entry)
+    profile = run.profile
+    return {
+        "schema": AUDIO_SCHEMA,
+        "profile": {"id": profile.id, "title": profile.title},
+        "files": files,
+    }
+
+
+def render_audio_table(document: dict[str, Any], width: int = 120) -> str:
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, force_terminal=False, no_color=True)
+    profile = document["profile"]
+    console.print(f"Audio QC against {profile['id']} ({profile['title']})")
+    table = Table("file", "format", "LKFS", "dBTP", "LRA", "verdict", "findings")
+    for entry in document["files"]:
+        table.add_row(
+            entry["path"],
+            entry.get("format", "-"),
+            _show(entry.get("integrated_lufs")),
+            _show(entry.get("true_peak_dbtp")),
+            _show(entry.get("loudness_range_lu")),
+            entry["verdict"],
+            entry["error"] or "; ".join(f"{f['rule']}: {f['message']}" for f in entry["findings"]),
+        )
+    console.print(table)
+    return buffer.getvalue()
+
+
+def _number(value: float) -> float | None:
+    return round(value, 2) if math.isfinite(value) else None
+
+
+def _show(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
