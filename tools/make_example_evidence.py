@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import soundfile
 
 OUT = Path(__file__).resolve().parent.parent / "examples" / "northwind" / "evidence"
 # Naive timestamps in UTC, as most decision logs store them.
@@ -144,8 +145,20 @@ def qc_flags(rows: int = 4_000) -> pd.DataFrame:
     )
 
 
+def dub_mix(path: Path, amplitude: float, seconds: float = 4.0, channels: int = 2) -> None:
+    """A short dub stem as 24-bit FLAC: a 1 kHz tone (K-weighting adds about 0.7 dB there)
+    whose loudness follows from its amplitude, so the planted loudness is exact."""
+    t = np.arange(int(48_000 * seconds)) / 48_000
+    tone = amplitude * np.sin(2 * np.pi * 1000 * t)
+    soundfile.write(path, np.repeat(tone[:, None], channels, axis=1), 48_000, subtype="PCM_24")
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
+    audio = OUT.parent / "deliverables" / "audio"
+    audio.mkdir(parents=True, exist_ok=True)
+    # about -21.5 LKFS programme loudness: 5.5 LU over the dub spec's -27 (planted)
+    dub_mix(audio / "ep101-es-419-dub.flac", 0.084)
     campaign_offers().to_parquet(OUT / "campaign-offers.parquet", index=False)
     ticket_triage().to_csv(OUT / "ticket-triage.csv", index=False)
     casting_impressions().to_parquet(OUT / "casting-impressions.parquet", index=False)

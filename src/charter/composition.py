@@ -140,9 +140,9 @@ def deliverables() -> MediaFiles:
     """Reads deliverable files for the quality checks (profiles from the built-in library or
     a file)."""
     from charter.engines.media.files import MediaFiles
-    from charter.guidelines.profiles import load_timed_text_profile
+    from charter.guidelines.profiles import load_audio_profile, load_timed_text_profile
 
-    return MediaFiles(load_timed_text_profile)
+    return MediaFiles(load_timed_text_profile, load_audio_profile)
 
 
 def audio_profile(reference: str) -> AudioProfile:

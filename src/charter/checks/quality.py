@@ -1,4 +1,4 @@
-"""Quality of AI-made deliverables: subtitles checked against their timed-text profile.
+"""Quality of AI-made deliverables: subtitles and audio checked against their profiles.
 
 Files are read through ``ctx.deliverables`` (the ``DeliverableFiles`` port); the rules are
 ``charter.quality.timed_text_rules``; limits come from the profile the card names, and a
@@ -7,6 +7,7 @@ pack threshold, where set, replaces the profile's limit (docs/quality.md).
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from typing import Any, ClassVar
 
@@ -17,8 +18,9 @@ from charter.domain.guidelines import Scope
 from charter.domain.ports import DeliverableFiles
 from charter.domain.quality_profiles import TimedTextProfile
 from charter.domain.status import Status
-from charter.domain.systems import QualityDeliverable
+from charter.domain.systems import DeliverableKind, QualityDeliverable
 from charter.domain.usecases import MediaType
+from charter.quality.audio_rules import check_audio
 from charter.quality.timed_text_rules import check_timed_text
 
 PARTNER_PACK = "partner-ai-usage"
@@ -33,39 +35,27 @@ def _files(ctx: CheckContext) -> DeliverableFiles:
     return ctx.deliverables
 
 
-class SubtitlesMeetProfile(Check):
-    """Every subtitle file a system card names in ``evaluations.quality`` (``kind:
-    subtitles``), or a GenAI use case lists as a ``subtitles`` deliverable, is read (SRT,
-    WebVTT, TTML/IMSC) and checked against its timed-text profile (default
-    ``timed-text/en-US``): line length, lines, reading speed, durations, frame gaps,
-    glyphs, punctuation, shot changes when a cut list is given. Each rule an error-severity
-    finding breaks in a file is one finding, with the events that break it; warnings are
-    counted in the evidence. A file that cannot be read is an ``error`` for that file."""
+class _DeliverableCheck(Check):
+    """Finds the deliverables of one kind a card or a use case names and checks each file
+    (``_check``); the subclasses say which kind and how a file is judged."""
 
-    id = "quality.subtitles"
-    title = "AI subtitles meet the timed-text style rules"
-    requirements: ClassVar[tuple[str, ...]] = (f"{PARTNER_PACK}:QUAL-01", f"{GENAI_PACK}:GENAI-10")
+    kind: ClassVar[DeliverableKind]
+    media_types: ClassVar[frozenset[MediaType]]
     scopes: ClassVar[tuple[Scope, ...]] = (Scope.SYSTEM, Scope.USE_CASE)
-    inputs = (
-        "systems/<id>.yaml: evaluations.quality (kind: subtitles)",
-        "usecases/<id>.yaml: deliverables (media_type: subtitles)",
-        "the subtitle files they name",
-    )
-    parameters = ("max_chars_per_line", "max_reading_speed_cps")
 
     def run(self, ctx: CheckContext) -> Outcome:
         if ctx.requirement.scope is Scope.USE_CASE:
             return self._use_cases(ctx)
         card = system_of(ctx)
-        deliverables = [d for d in card.evaluations.quality if d.kind == "subtitles"]
-        if not deliverables:
+        if not any(d.kind == self.kind for d in card.evaluations.quality):
             return Outcome.not_applicable(
-                "the card names no subtitle deliverable (evaluations.quality, kind: subtitles)"
+                f"the card names no {self.kind} deliverable "
+                f"(evaluations.quality, kind: {self.kind})"
             )
         violations: list[Violation] = []
         evidence: dict[str, Any] = {}
         for index, deliverable in enumerate(card.evaluations.quality):
-            if deliverable.kind != "subtitles":
+            if deliverable.kind != self.kind:
                 continue
             where = ("evaluations", "quality", index)
 
@@ -86,10 +76,10 @@ class SubtitlesMeetProfile(Check):
         evidence: dict[str, Any] = {}
         for use_case in ctx.use_cases:
             for index, item in enumerate(use_case.deliverables):
-                if item.media_type is not MediaType.SUBTITLES:
+                if item.media_type not in self.media_types:
                     continue
                 spec = QualityDeliverable(
-                    id=f"deliverable-{index + 1}", kind="subtitles", path=item.path
+                    id=f"deliverable-{index + 1}", kind=self.kind, path=item.path
                 )
                 where = ("deliverables", index)
 
@@ -109,8 +99,39 @@ class SubtitlesMeetProfile(Check):
                     ctx, spec, violation, violations
                 )
         if not evidence:
-            return Outcome.not_applicable("no subtitle deliverable is listed")
+            return Outcome.not_applicable(f"no {self.kind} deliverable is listed")
         return Outcome.from_violations(violations, {"deliverables": evidence})
+
+    def _check(
+        self,
+        ctx: CheckContext,
+        deliverable: QualityDeliverable,
+        violation: Any,
+        violations: list[Violation],
+    ) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+class SubtitlesMeetProfile(_DeliverableCheck):
+    """Every subtitle file a system card names in ``evaluations.quality`` (``kind:
+    subtitles``), or a GenAI use case lists as a ``subtitles`` deliverable, is read (SRT,
+    WebVTT, TTML/IMSC) and checked against its timed-text profile (default
+    ``timed-text/en-US``): line length, lines, reading speed, durations, frame gaps,
+    glyphs, punctuation, shot changes when a cut list is given. Each rule an error-severity
+    finding breaks in a file is one finding, with the events that break it; warnings are
+    counted in the evidence. A file that cannot be read is an ``error`` for that file."""
+
+    id = "quality.subtitles"
+    title = "AI subtitles meet the timed-text style rules"
+    requirements: ClassVar[tuple[str, ...]] = (f"{PARTNER_PACK}:QUAL-01", f"{GENAI_PACK}:GENAI-10")
+    inputs = (
+        "systems/<id>.yaml: evaluations.quality (kind: subtitles)",
+        "usecases/<id>.yaml: deliverables (media_type: subtitles)",
+        "the subtitle files they name",
+    )
+    parameters = ("max_chars_per_line", "max_reading_speed_cps")
+    kind = "subtitles"
+    media_types = frozenset({MediaType.SUBTITLES})
 
     def _check(
         self,
@@ -186,10 +207,7 @@ class SubtitlesMeetProfile(Check):
     def _profile(
         ctx: CheckContext, files: DeliverableFiles, deliverable: QualityDeliverable
     ) -> TimedTextProfile:
-        reference = deliverable.profile
-        if reference.endswith((".yaml", ".yml")):
-            reference = str(ctx.workspace.root / reference)
-        profile = files.timed_text_profile(reference)
+        profile = files.timed_text_profile(_reference(ctx, deliverable, "timed-text/en-US"))
         overrides: dict[str, float] = {}
         if "max_chars_per_line" in ctx.thresholds:
             overrides["max_chars_per_line"] = int(ctx.threshold("max_chars_per_line"))
@@ -198,4 +216,99 @@ class SubtitlesMeetProfile(Check):
         return profile.model_copy(update=overrides) if overrides else profile
 
 
-CHECKS: list[type[Check]] = [SubtitlesMeetProfile]
+def _reference(ctx: CheckContext, deliverable: QualityDeliverable, default: str) -> str:
+    """The profile a deliverable names: a built-in id, or a file in the workspace."""
+    reference = deliverable.profile or default
+    if reference.endswith((".yaml", ".yml")):
+        return str(ctx.workspace.root / reference)
+    return reference
+
+
+class AudioMeetsProfile(_DeliverableCheck):
+    """Every audio file a system card names in ``evaluations.quality`` (``kind: audio``),
+    or a GenAI use case lists as an ``audio`` or ``voice`` deliverable, is streamed through
+    the BS.1770-4 meter and judged against its audio profile (default
+    ``audio/platform-dub``): programme loudness, true peak, format; clipping and silence
+    are counted as warnings. The pack's ``integrated_loudness`` band and ``true_peak``,
+    where set, replace the profile's. Each failed rule is one finding per file; a file
+    that cannot be read (truncated, not audio) is an ``error`` for that file."""
+
+    id = "quality.audio"
+    title = "AI dubbing audio meets the loudness spec"
+    requirements: ClassVar[tuple[str, ...]] = (f"{PARTNER_PACK}:QUAL-02", f"{GENAI_PACK}:GENAI-11")
+    inputs = (
+        "systems/<id>.yaml: evaluations.quality (kind: audio)",
+        "usecases/<id>.yaml: deliverables (media_type: audio or voice)",
+        "the WAV, BWF or FLAC files they name",
+    )
+    parameters = ("integrated_loudness", "true_peak")
+    kind = "audio"
+    media_types = frozenset({MediaType.AUDIO, MediaType.VOICE})
+
+    def _check(
+        self,
+        ctx: CheckContext,
+        deliverable: QualityDeliverable,
+        violation: Any,
+        violations: list[Violation],
+    ) -> dict[str, Any]:
+        files = _files(ctx)
+        root = ctx.workspace.root
+        profile = files.audio_profile(_reference(ctx, deliverable, "audio/platform-dub"))
+        band = ctx.thresholds.get("integrated_loudness")
+        overrides: dict[str, float] = {}
+        if isinstance(band, tuple):
+            low, high = band
+            overrides |= {"target_lufs": (low + high) / 2, "tolerance_lu": (high - low) / 2}
+        if "true_peak" in ctx.thresholds:
+            overrides["max_true_peak_dbtp"] = ctx.threshold("true_peak")
+        if overrides:
+            profile = profile.model_copy(update=overrides)
+        paths = files.matching(root, deliverable.path)
+        if not paths:
+            violations.append(
+                violation(f"no audio file matches '{deliverable.path}'", {}, "missing")
+            )
+            return {"profile": profile.id, "files": {}}
+        summary: dict[str, Any] = {}
+        for path in paths:
+            name = path.relative_to(root).as_posix()
+            try:
+                measurement = files.audio(path)
+            except InputError as exc:
+                message = str(exc).replace(f"{root}/", "")
+                violations.append(violation(message, {"file": name}, name, status=Status.ERROR))
+                summary[name] = {"error": message}
+                continue
+            findings = check_audio(measurement, profile)
+            failed: dict[str, list[Any]] = defaultdict(list)
+            for finding in findings:
+                if finding.severity == "error":
+                    failed[finding.rule].append(finding)
+            for rule, found in failed.items():
+                violations.append(
+                    violation(
+                        f"{name}: {rule} " + "; ".join(f.message for f in found),
+                        {
+                            "file": name,
+                            "rule": rule,
+                            "value": found[0].value,
+                            "limit": found[0].limit,
+                        },
+                        f"{name}:{rule}",
+                    )
+                )
+            summary[name] = {
+                "integrated_lufs": _rounded(measurement.integrated_lufs),
+                "true_peak_dbtp": _rounded(measurement.true_peak_dbtp),
+                "loudness_range_lu": _rounded(measurement.loudness_range_lu),
+                "warnings": [f.message for f in findings if f.severity != "error"],
+            }
+        return {"profile": profile.id, "files": summary}
+
+
+def _rounded(value: float) -> float | None:
+    return round(value, 2) if math.isfinite(value) else None
+
+
+CHECKS: list[type[Check]] = [SubtitlesMeetProfile, AudioMeetsProfile]

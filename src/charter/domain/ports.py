@@ -12,7 +12,8 @@ from charter.domain.guidelines import Pack
 from charter.domain.workspace import Workspace
 
 if TYPE_CHECKING:
-    from charter.domain.quality_profiles import TimedTextProfile
+    from charter.domain.quality_profiles import AudioProfile, TimedTextProfile
+    from charter.quality.audio_rules import AudioMeasurement
     from charter.quality.timed_text import TimedText
 
 
@@ -86,4 +87,12 @@ class DeliverableFiles(Protocol):
 
     def glyphs(self, path: Path) -> list[str]:
         """A glyph list: hex code points and ranges."""
+        ...
+
+    def audio(self, path: Path) -> AudioMeasurement:
+        """An audio file streamed through the loudness meter."""
+        ...
+
+    def audio_profile(self, reference: str) -> AudioProfile:
+        """A built-in audio profile id or a profile file."""
         ...

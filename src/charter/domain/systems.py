@@ -225,17 +225,21 @@ class ImpressionLog(StrictModel):
     """Item table (item and group columns named as in the log) for catalogue shares."""
 
 
+DeliverableKind = Literal["subtitles", "audio"]
+
+
 class QualityDeliverable(StrictModel):
     """AI-made deliverables to check against a quality profile (docs/quality.md)."""
 
     id: Identifier
     """Deliverable id inside the card."""
-    kind: Literal["subtitles"]
-    """What is checked: subtitles (audio, artwork and text come with their checks)."""
+    kind: DeliverableKind
+    """What is checked: subtitles or audio (artwork and text come with their checks)."""
     path: RelativePath
     """File, folder or glob relative to the workspace."""
-    profile: Annotated[str, StringConstraints(min_length=1, max_length=300)] = "timed-text/en-US"
-    """A built-in profile id or a profile file relative to the workspace."""
+    profile: Annotated[str, StringConstraints(min_length=1, max_length=300)] | None = None
+    """A built-in profile id or a profile file relative to the workspace; default
+    ``timed-text/en-US`` for subtitles, ``audio/platform-dub`` for audio."""
     fps: Annotated[float, Field(gt=0)] | None = None
     """Picture frame rate; default: the TTML file's, else the profile's."""
     shot_changes: RelativePath | None = None

@@ -6,8 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from charter.domain.quality_profiles import TimedTextProfile
+from charter.domain.quality_profiles import AudioProfile, TimedTextProfile
+from charter.engines.media.audio_files import measure_audio
 from charter.engines.media.timed_text_files import read_frame_list, read_glyph_list, read_timed_text
+from charter.quality.audio_rules import AudioMeasurement
 from charter.quality.timed_text import TimedText
 
 
@@ -16,6 +18,7 @@ class MediaFiles:
     """Deliverables from disk; profiles through the loader the composition root hands over."""
 
     load_profile: Callable[[str], TimedTextProfile]
+    load_audio_profile: Callable[[str], AudioProfile]
 
     def matching(self, root: Path, pattern: str) -> list[Path]:
         base = root.resolve()
@@ -39,3 +42,9 @@ class MediaFiles:
 
     def glyphs(self, path: Path) -> list[str]:
         return read_glyph_list(path)
+
+    def audio(self, path: Path) -> AudioMeasurement:
+        return measure_audio(path)
+
+    def audio_profile(self, reference: str) -> AudioProfile:
+        return self.load_audio_profile(reference)
