@@ -16,13 +16,14 @@ if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
     from charter.checks.registry import CheckRegistry
-    from charter.domain.quality_profiles import AudioProfile, TimedTextProfile
+    from charter.domain.quality_profiles import ArtworkProfile, AudioProfile, TimedTextProfile
     from charter.domain.workspace import Workspace
     from charter.engines.keys.keystore import KeyStore
     from charter.engines.media.files import MediaFiles
     from charter.engines.scan.scanner import IbisScanner
     from charter.engines.store.runs import SqlRunStore
     from charter.guidelines.library import BuiltinPackLibrary
+    from charter.quality.artwork_rules import ImageFacts
     from charter.quality.audio_rules import AudioMeasurement
     from charter.quality.timed_text import TimedText
 
@@ -157,6 +158,18 @@ def audio_meter() -> Callable[[Path], AudioMeasurement]:
     from charter.engines.media.audio_files import measure_audio
 
     return measure_audio
+
+
+def artwork_profile(reference: str) -> ArtworkProfile:
+    from charter.guidelines.profiles import load_artwork_profile
+
+    return load_artwork_profile(reference)
+
+
+def image_reader() -> Callable[[Path], ImageFacts]:
+    from charter.engines.media.image_files import read_image
+
+    return read_image
 
 
 def timed_text_profile(reference: str) -> TimedTextProfile:

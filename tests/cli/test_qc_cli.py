@@ -119,3 +119,28 @@ def test_audio_json_reports_loudness_true_peak_range_and_verdict(tmp_path: Path)
     assert dub["verdict"] == "warn" or dub["verdict"] == "pass"
     assert hot["verdict"] == "fail"
     assert {f["rule"] for f in hot["findings"]} >= {"AU-LOUD", "AU-TP", "AU-FMT", "AU-CLIP"}
+
+
+def test_artwork_json_against_a_partner_profile(tmp_path: Path) -> None:
+    from PIL import Image
+
+    profile = tmp_path / "key-art.yaml"
+    profile.write_text(
+        "id: artwork/key-art\ntitle: Key art 16:9\nsources:\n"
+        "  - rules: [IM-DIM, IM-ASPECT]\n    url: https://example.org/spec\n"
+        "    retrieved: 2026-11-25\nmin_width: 1920\nmin_height: 1080\n"
+        "aspect_ratios: ['16:9']\n",
+        encoding="utf-8",
+    )
+    art = tmp_path / "art"
+    art.mkdir()
+    Image.new("RGB", (1920, 1080)).save(art / "good.png")
+    Image.new("RGB", (1000, 1000)).save(art / "square.jpg")
+    result = run_cli("qc", "artwork", str(art), "--profile", str(profile), "--format", "json")
+    assert result.returncode == 1, result.stderr
+    document = json.loads(result.stdout)
+    assert document["schema"] == "charter.qc.artwork/v1"
+    files = {Path(f["path"]).name: f for f in document["files"]}
+    assert files["good.png"]["verdict"] == "pass"
+    assert (files["square.jpg"]["width"], files["square.jpg"]["format"]) == (1000, "JPEG")
+    assert [f["rule"] for f in files["square.jpg"]["findings"]] == ["IM-DIM", "IM-DIM", "IM-ASPECT"]

@@ -179,3 +179,59 @@ def audio(
     if run.unreadable:
         raise typer.Exit(EXIT_INPUT)
     raise typer.Exit(EXIT_FINDINGS if run.failed else EXIT_OK)
+
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp")
+
+
+@app.command("artwork")
+def artwork(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Images (PNG, JPEG, TIFF, WebP) or folders of them.")
+    ],
+    profile: Annotated[
+        Path,
+        typer.Option(
+            "--profile",
+            "-p",
+            help="The partner's artwork profile (YAML): platform artwork specs are not public.",
+        ),
+    ],
+    output_format: Annotated[QcFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        QcFormat.TABLE
+    ),
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Check dimensions, aspect ratio, format, colour mode, ICC profile, file size and alpha
+    from each image's header against an artwork profile.
+
+    Exit 0 when every image passes, 1 when one fails, 2 when one cannot be read (a damaged
+    file, or a header declaring absurd dimensions).
+    """
+    import json
+
+    from charter import composition
+    from charter.cli.common import fail_input
+    from charter.domain.errors import InputError
+    from charter.reports.qc_documents import artwork_document, render_artwork_table
+    from charter.services.qc import qc_artwork
+
+    try:
+        chosen = composition.artwork_profile(str(profile))
+    except InputError as exc:
+        fail_input(str(exc))
+    files = _expand(paths, IMAGE_SUFFIXES)
+    if not files:
+        fail_input("no images found in the given paths")
+    run = qc_artwork(files, chosen, composition.image_reader())
+    document = artwork_document(run)
+    if output_format is QcFormat.JSON:
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = render_artwork_table(document)
+    write_output(text, output)
+    if any(f.error for f in run.files):
+        raise typer.Exit(EXIT_INPUT)
+    raise typer.Exit(EXIT_FINDINGS if any(f.findings for f in run.files) else EXIT_OK)

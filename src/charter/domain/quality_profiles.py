@@ -117,3 +117,26 @@ class AudioProfile(StrictModel):
     channels: list[PositiveInt] = Field(min_length=1)
     max_silence_s: PositiveFloat | None = None
     """Longest stretch under -70 LUFS (100 ms blocks) before it is reported."""
+
+
+class ArtworkProfile(StrictModel):
+    """A partner's artwork spec (platform artwork specs are not public): each limit is
+    optional, and only the limits given are checked."""
+
+    id: str = Field(pattern=r"^artwork/[A-Za-z0-9._-]+$")
+    title: str
+    sources: list[ProfileSource] = Field(min_length=1)
+    formats: list[Literal["PNG", "JPEG", "TIFF", "WEBP"]] | None = None
+    min_width: PositiveInt | None = None
+    min_height: PositiveInt | None = None
+    max_width: PositiveInt | None = None
+    max_height: PositiveInt | None = None
+    aspect_ratios: list[Annotated[str, Field(pattern=r"^\d+:\d+$")]] | None = None
+    """Allowed width:height ratios, e.g. ``16:9``."""
+    aspect_tolerance: Annotated[float, Field(ge=0, le=0.5)] = 0.01
+    """Relative difference from the nearest allowed ratio that still passes."""
+    color_modes: list[str] | None = None
+    """Pillow modes, e.g. ``RGB``, ``RGBA``, ``CMYK``."""
+    embedded_icc: Literal["allowed", "forbidden"] = "allowed"
+    max_bytes: PositiveInt | None = None
+    alpha: Literal["required", "forbidden", "allowed"] = "allowed"

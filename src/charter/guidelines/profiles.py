@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from charter.domain.errors import InputError
-from charter.domain.quality_profiles import AudioProfile, TimedTextProfile
+from charter.domain.quality_profiles import ArtworkProfile, AudioProfile, TimedTextProfile
 from charter.sourcefiles.models import validate_model
 from charter.sourcefiles.yaml_source import read_yaml
 
@@ -53,3 +53,13 @@ def load_audio_profile(reference: str) -> AudioProfile:
             )
     document = read_yaml(path)
     return validate_model(AudioProfile, document.data, document.source, str(path))
+
+
+def load_artwork_profile(reference: str) -> ArtworkProfile:
+    """A partner's artwork profile file (there are no built-in ones: platform artwork specs
+    are not public)."""
+    path = Path(reference)
+    if not path.is_file():
+        raise InputError.at(reference, 0, 0, "no such artwork profile file")
+    document = read_yaml(path)
+    return validate_model(ArtworkProfile, document.data, document.source, str(path))

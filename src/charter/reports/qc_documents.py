@@ -11,7 +11,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from charter.services.qc import AudioRun, SubtitleRun
+from charter.services.qc import ArtworkRun, AudioRun, SubtitleRun
 
 SCHEMA = "charter.qc.subtitles/v1"
 
@@ -172,3 +172,62 @@ def _number(value: float) -> float | None:
 
 def _show(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}"
+
+
+ARTWORK_SCHEMA = "charter.qc.artwork/v1"
+
+
+def artwork_document(run: ArtworkRun) -> dict[str, Any]:
+    files = []
+    for result in run.files:
+        entry: dict[str, Any] = {
+            "path": result.path,
+            "verdict": result.verdict,
+            "error": result.error,
+        }
+        if result.image is not None:
+            image = result.image
+            entry |= {
+                "format": image.format,
+                "width": image.width,
+                "height": image.height,
+                "mode": image.mode,
+                "alpha": image.alpha,
+                "icc_profile": image.icc_profile,
+                "bytes": image.bytes,
+            }
+        entry["findings"] = [
+            {
+                "rule": f.rule,
+                "message": f.message,
+                "severity": f.severity,
+                "value": f.value,
+                "limit": f.limit,
+            }
+            for f in result.findings
+        ]
+        files.append(entry)
+    return {
+        "schema": ARTWORK_SCHEMA,
+        "profile": {"id": run.profile.id, "title": run.profile.title},
+        "files": files,
+    }
+
+
+def render_artwork_table(document: dict[str, Any], width: int = 120) -> str:
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, force_terminal=False, no_color=True)
+    console.print(f"Artwork QC against {document['profile']['id']}")
+    table = Table("file", "format", "size", "mode", "verdict", "findings")
+    for entry in document["files"]:
+        size = f"{entry['width']}x{entry['height']}" if "width" in entry else "-"
+        table.add_row(
+            entry["path"],
+            entry.get("format", "-"),
+            size,
+            entry.get("mode", "-"),
+            entry["verdict"],
+            entry["error"] or "; ".join(f"{f['rule']}: {f['message']}" for f in entry["findings"]),
+        )
+    console.print(table)
+    return buffer.getvalue()

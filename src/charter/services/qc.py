@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from charter.domain.errors import InputError
-from charter.domain.quality_profiles import AudioProfile, TimedTextProfile
+from charter.domain.quality_profiles import ArtworkProfile, AudioProfile, TimedTextProfile
+from charter.quality.artwork_rules import ImageFacts, check_artwork
 from charter.quality.audio_rules import AudioMeasurement, check_audio
 from charter.quality.timed_text import TimedText
 from charter.quality.timed_text_rules import QcFinding, check_timed_text
@@ -123,3 +124,36 @@ def qc_audio(
             continue
         results.append(AudioResult(str(path), measurement, check_audio(measurement, profile)))
     return AudioRun(profile, results)
+
+
+@dataclass(frozen=True)
+class ArtworkResult:
+    path: str
+    image: ImageFacts | None
+    findings: list[QcFinding] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def verdict(self) -> str:
+        return "error" if self.error else ("fail" if self.findings else "pass")
+
+
+@dataclass(frozen=True)
+class ArtworkRun:
+    profile: ArtworkProfile
+    files: list[ArtworkResult]
+
+
+def qc_artwork(
+    paths: Sequence[Path], profile: ArtworkProfile, read: Callable[[Path], ImageFacts]
+) -> ArtworkRun:
+    """Check every image's header facts against the partner's profile."""
+    results = []
+    for path in paths:
+        try:
+            image = read(path)
+        except InputError as exc:
+            results.append(ArtworkResult(str(path), None, error=str(exc)))
+            continue
+        results.append(ArtworkResult(str(path), image, check_artwork(image, profile)))
+    return ArtworkRun(profile, results)
