@@ -227,7 +227,7 @@ def test_merging_two_partitions_equals_scanning_their_union(
     frame = decision_frame(300, seed)
     cut = int(len(frame) * split)
     folder = tmp_path / f"run-{seed}-{cut}"
-    folder.mkdir()
+    folder.mkdir(exist_ok=True)  # two examples may share a seed and a cut
     pq.write_table(pa.Table.from_pandas(frame.iloc[:cut]), folder / "a.parquet")
     pq.write_table(pa.Table.from_pandas(frame.iloc[cut:]), folder / "b.parquet")
     con = connect("duckdb")
