@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, ClassVar
 
 from charter.checks.support import system_of, system_violation, use_case_violation
@@ -16,12 +18,12 @@ from charter.domain.checks import Check, CheckContext, Outcome, Violation
 from charter.domain.errors import InputError
 from charter.domain.guidelines import Scope
 from charter.domain.ports import DeliverableFiles
-from charter.domain.quality_profiles import TimedTextProfile
+from charter.domain.quality_profiles import AudioProfile, TimedTextProfile
 from charter.domain.status import Status
 from charter.domain.systems import DeliverableKind, QualityDeliverable
 from charter.domain.usecases import MediaType
 from charter.quality.audio_rules import check_audio
-from charter.quality.timed_text_rules import check_timed_text
+from charter.quality.timed_text_rules import QcFinding, check_timed_text
 
 PARTNER_PACK = "partner-ai-usage"
 GENAI_PACK = "genai-content-production"
@@ -102,6 +104,9 @@ class _DeliverableCheck(Check):
             return Outcome.not_applicable(f"no {self.kind} deliverable is listed")
         return Outcome.from_violations(violations, {"deliverables": evidence})
 
+    noun: ClassVar[str]
+    """How messages name one file of the kind (``no subtitle file matches ...``)."""
+
     def _check(
         self,
         ctx: CheckContext,
@@ -109,7 +114,69 @@ class _DeliverableCheck(Check):
         violation: Any,
         violations: list[Violation],
     ) -> dict[str, Any]:
+        """Every file of the deliverable: one violation per failed rule, an ``error`` for a
+        file that cannot be read; returns the evidence."""
+        files = _files(ctx)
+        root = ctx.workspace.root
+        profile = self._profile(ctx, files, deliverable)
+        paths = files.matching(root, deliverable.path)
+        if not paths:
+            violations.append(
+                violation(f"no {self.noun} file matches '{deliverable.path}'", {}, "missing")
+            )
+            return {"profile": profile.id, "files": {}}
+        summary: dict[str, Any] = {}
+        for path in paths:
+            name = path.relative_to(root).as_posix()
+            try:
+                findings, facts = self._judge(ctx, files, deliverable, profile, path)
+            except InputError as exc:
+                message = str(exc).replace(f"{root}/", "")  # workspace-relative, as elsewhere
+                violations.append(violation(message, {"file": name}, name, status=Status.ERROR))
+                summary[name] = {"error": message}
+                continue
+            failed: dict[str, list[QcFinding]] = defaultdict(list)
+            for finding in findings:
+                if finding.severity == "error":
+                    failed[finding.rule].append(finding)
+            for rule, found in failed.items():
+                message, evidence = self._finding(name, rule, found)
+                violations.append(violation(message, evidence, f"{name}:{rule}"))
+            summary[name] = facts
+        return {"profile": profile.id, "files": summary}
+
+    def _profile(
+        self, ctx: CheckContext, files: DeliverableFiles, deliverable: QualityDeliverable
+    ) -> Any:
+        """The deliverable's profile with the pack's thresholds applied."""
         raise NotImplementedError
+
+    def _judge(
+        self,
+        ctx: CheckContext,
+        files: DeliverableFiles,
+        deliverable: QualityDeliverable,
+        profile: Any,
+        path: Path,
+    ) -> tuple[list[QcFinding], dict[str, Any]]:
+        """One file's findings and its evidence; ``InputError`` when it cannot be read."""
+        raise NotImplementedError
+
+    def _finding(self, name: str, rule: str, found: list[QcFinding]) -> tuple[str, dict[str, Any]]:
+        """The message and evidence of one failed rule in one file."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class _Subtitling:
+    """A subtitle deliverable's profile and shot changes, read once for all its files."""
+
+    limits: TimedTextProfile
+    cuts: list[float]
+
+    @property
+    def id(self) -> str:
+        return self.limits.id
 
 
 class SubtitlesMeetProfile(_DeliverableCheck):
@@ -131,89 +198,67 @@ class SubtitlesMeetProfile(_DeliverableCheck):
     )
     parameters = ("max_chars_per_line", "max_reading_speed_cps")
     kind = "subtitles"
+    noun = "subtitle"
     media_types = frozenset({MediaType.SUBTITLES})
 
-    def _check(
-        self,
-        ctx: CheckContext,
-        deliverable: QualityDeliverable,
-        violation: Any,
-        violations: list[Violation],
-    ) -> dict[str, Any]:
-        files = _files(ctx)
-        root = ctx.workspace.root
-        profile = self._profile(ctx, files, deliverable)
-        cuts: list[float] = []
-        if deliverable.shot_changes:
-            cuts = files.shot_changes(
-                root / deliverable.shot_changes, deliverable.fps or profile.default_frame_rate
-            )
-        if deliverable.glyphs:
-            profile = profile.model_copy(update={"glyphs": files.glyphs(root / deliverable.glyphs)})
-        paths = files.matching(root, deliverable.path)
-        if not paths:
-            violations.append(
-                violation(f"no subtitle file matches '{deliverable.path}'", {}, "missing")
-            )
-            return {"profile": profile.id, "files": {}}
-        summary: dict[str, Any] = {}
-        for path in paths:
-            name = path.relative_to(root).as_posix()
-            try:
-                document = files.timed_text(path)
-            except InputError as exc:
-                message = str(exc).replace(f"{root}/", "")  # workspace-relative, as elsewhere
-                violations.append(violation(message, {"file": name}, name, status=Status.ERROR))
-                summary[name] = {"error": message}
-                continue
-            fps = deliverable.fps or (float(document.frame_rate) if document.frame_rate else None)
-            findings = check_timed_text(
-                document, profile, fps or profile.default_frame_rate, shot_changes=cuts
-            )
-            by_rule: dict[str, list[Any]] = defaultdict(list)
-            for finding in findings:
-                if finding.severity == "error":
-                    by_rule[finding.rule].append(finding)
-            for rule, found in by_rule.items():
-                first = found[0]
-                where = "" if first.event is None else f" (event {first.event}"
-                if where and len(found) > 1:
-                    where += f" and {len(found) - 1} more"
-                violations.append(
-                    violation(
-                        f"{name}: {rule} {first.message}{where + ')' if where else ''}",
-                        {
-                            "file": name,
-                            "rule": rule,
-                            "count": len(found),
-                            "limit": first.limit,
-                            "events": [
-                                {"event": f.event, "start_ms": f.start_ms, "value": f.value}
-                                for f in found[:EXAMPLES_PER_FINDING]
-                            ],
-                        },
-                        f"{name}:{rule}",
-                    )
-                )
-            summary[name] = {
-                "format": document.format,
-                "events": len(document.cues),
-                "errors": sum(len(v) for v in by_rule.values()),
-                "warnings": sum(1 for f in findings if f.severity == "warning"),
-            }
-        return {"profile": profile.id, "files": summary}
-
-    @staticmethod
     def _profile(
-        ctx: CheckContext, files: DeliverableFiles, deliverable: QualityDeliverable
-    ) -> TimedTextProfile:
+        self, ctx: CheckContext, files: DeliverableFiles, deliverable: QualityDeliverable
+    ) -> _Subtitling:
         profile = files.timed_text_profile(_reference(ctx, deliverable, "timed-text/en-US"))
-        overrides: dict[str, float] = {}
+        overrides: dict[str, Any] = {}
         if "max_chars_per_line" in ctx.thresholds:
             overrides["max_chars_per_line"] = int(ctx.threshold("max_chars_per_line"))
         if "max_reading_speed_cps" in ctx.thresholds:
             overrides["max_cps"] = ctx.threshold("max_reading_speed_cps")
-        return profile.model_copy(update=overrides) if overrides else profile
+        if deliverable.glyphs:
+            overrides["glyphs"] = files.glyphs(ctx.workspace.root / deliverable.glyphs)
+        if overrides:
+            profile = profile.model_copy(update=overrides)
+        cuts: list[float] = []
+        if deliverable.shot_changes:  # read once for every file of the deliverable
+            cuts = files.shot_changes(
+                ctx.workspace.root / deliverable.shot_changes,
+                deliverable.fps or profile.default_frame_rate,
+            )
+        return _Subtitling(profile, cuts)
+
+    def _judge(
+        self,
+        ctx: CheckContext,
+        files: DeliverableFiles,
+        deliverable: QualityDeliverable,
+        profile: _Subtitling,
+        path: Path,
+    ) -> tuple[list[QcFinding], dict[str, Any]]:
+        document = files.timed_text(path)
+        fps = deliverable.fps or (float(document.frame_rate) if document.frame_rate else None)
+        limits = profile.limits
+        findings = check_timed_text(
+            document, limits, fps or limits.default_frame_rate, shot_changes=profile.cuts
+        )
+        return findings, {
+            "format": document.format,
+            "events": len(document.cues),
+            "errors": sum(1 for f in findings if f.severity == "error"),
+            "warnings": sum(1 for f in findings if f.severity == "warning"),
+        }
+
+    def _finding(self, name: str, rule: str, found: list[QcFinding]) -> tuple[str, dict[str, Any]]:
+        first = found[0]
+        where = "" if first.event is None else f" (event {first.event}"
+        if where and len(found) > 1:
+            where += f" and {len(found) - 1} more"
+        evidence = {
+            "file": name,
+            "rule": rule,
+            "count": len(found),
+            "limit": first.limit,
+            "events": [
+                {"event": f.event, "start_ms": f.start_ms, "value": f.value}
+                for f in found[:EXAMPLES_PER_FINDING]
+            ],
+        }
+        return f"{name}: {rule} {first.message}{where + ')' if where else ''}", evidence
 
 
 def _reference(ctx: CheckContext, deliverable: QualityDeliverable, default: str) -> str:
@@ -243,17 +288,12 @@ class AudioMeetsProfile(_DeliverableCheck):
     )
     parameters = ("integrated_loudness", "true_peak")
     kind = "audio"
+    noun = "audio"
     media_types = frozenset({MediaType.AUDIO, MediaType.VOICE})
 
-    def _check(
-        self,
-        ctx: CheckContext,
-        deliverable: QualityDeliverable,
-        violation: Any,
-        violations: list[Violation],
-    ) -> dict[str, Any]:
-        files = _files(ctx)
-        root = ctx.workspace.root
+    def _profile(
+        self, ctx: CheckContext, files: DeliverableFiles, deliverable: QualityDeliverable
+    ) -> AudioProfile:
         profile = files.audio_profile(_reference(ctx, deliverable, "audio/platform-dub"))
         band = ctx.thresholds.get("integrated_loudness")
         overrides: dict[str, float] = {}
@@ -262,49 +302,28 @@ class AudioMeetsProfile(_DeliverableCheck):
             overrides |= {"target_lufs": (low + high) / 2, "tolerance_lu": (high - low) / 2}
         if "true_peak" in ctx.thresholds:
             overrides["max_true_peak_dbtp"] = ctx.threshold("true_peak")
-        if overrides:
-            profile = profile.model_copy(update=overrides)
-        paths = files.matching(root, deliverable.path)
-        if not paths:
-            violations.append(
-                violation(f"no audio file matches '{deliverable.path}'", {}, "missing")
-            )
-            return {"profile": profile.id, "files": {}}
-        summary: dict[str, Any] = {}
-        for path in paths:
-            name = path.relative_to(root).as_posix()
-            try:
-                measurement = files.audio(path)
-            except InputError as exc:
-                message = str(exc).replace(f"{root}/", "")
-                violations.append(violation(message, {"file": name}, name, status=Status.ERROR))
-                summary[name] = {"error": message}
-                continue
-            findings = check_audio(measurement, profile)
-            failed: dict[str, list[Any]] = defaultdict(list)
-            for finding in findings:
-                if finding.severity == "error":
-                    failed[finding.rule].append(finding)
-            for rule, found in failed.items():
-                violations.append(
-                    violation(
-                        f"{name}: {rule} " + "; ".join(f.message for f in found),
-                        {
-                            "file": name,
-                            "rule": rule,
-                            "value": found[0].value,
-                            "limit": found[0].limit,
-                        },
-                        f"{name}:{rule}",
-                    )
-                )
-            summary[name] = {
-                "integrated_lufs": _rounded(measurement.integrated_lufs),
-                "true_peak_dbtp": _rounded(measurement.true_peak_dbtp),
-                "loudness_range_lu": _rounded(measurement.loudness_range_lu),
-                "warnings": [f.message for f in findings if f.severity != "error"],
-            }
-        return {"profile": profile.id, "files": summary}
+        return profile.model_copy(update=overrides) if overrides else profile
+
+    def _judge(
+        self,
+        ctx: CheckContext,
+        files: DeliverableFiles,
+        deliverable: QualityDeliverable,
+        profile: AudioProfile,
+        path: Path,
+    ) -> tuple[list[QcFinding], dict[str, Any]]:
+        measurement = files.audio(path)
+        findings = check_audio(measurement, profile)
+        return findings, {
+            "integrated_lufs": _rounded(measurement.integrated_lufs),
+            "true_peak_dbtp": _rounded(measurement.true_peak_dbtp),
+            "loudness_range_lu": _rounded(measurement.loudness_range_lu),
+            "warnings": [f.message for f in findings if f.severity != "error"],
+        }
+
+    def _finding(self, name: str, rule: str, found: list[QcFinding]) -> tuple[str, dict[str, Any]]:
+        evidence = {"file": name, "rule": rule, "value": found[0].value, "limit": found[0].limit}
+        return f"{name}: {rule} " + "; ".join(f.message for f in found), evidence
 
 
 def _rounded(value: float) -> float | None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -70,8 +71,6 @@ def subtitles(
     Exit 0 without error findings, 1 with any, 2 when a file cannot be read (the others are
     still checked and reported).
     """
-    import json
-
     from charter import composition
     from charter.cli.common import fail_input
     from charter.domain.errors import InputError
@@ -103,14 +102,35 @@ def subtitles(
         files, chosen, composition.timed_text_reader(), fps=fps, shot_changes=cuts, skip=skipped
     )
     document = subtitles_document(run)
+    _finish(
+        document,
+        render_subtitles_table,
+        output_format,
+        output,
+        unreadable=run.unreadable > 0,
+        failed=run.errors > 0,
+    )
+
+
+def _finish(
+    document: dict[str, Any],
+    table: Callable[[dict[str, Any]], str],
+    output_format: QcFormat,
+    output: Path | None,
+    *,
+    unreadable: bool,
+    failed: bool,
+) -> NoReturn:
+    """Write the document (JSON or table) and exit: 2 when a file could not be read, 1 when
+    one failed, else 0."""
+    import json
+
     if output_format is QcFormat.JSON:
         text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     else:
-        text = render_subtitles_table(document)
+        text = table(document)
     write_output(text, output)
-    if run.unreadable:
-        raise typer.Exit(EXIT_INPUT)
-    raise typer.Exit(EXIT_FINDINGS if run.errors else EXIT_OK)
+    raise typer.Exit(EXIT_INPUT if unreadable else EXIT_FINDINGS if failed else EXIT_OK)
 
 
 def _expand(paths: list[Path], suffixes: tuple[str, ...] = SUBTITLE_SUFFIXES) -> list[Path]:
@@ -154,8 +174,6 @@ def audio(
 
     Exit 0 when every file passes, 1 when one fails, 2 when a file cannot be read.
     """
-    import json
-
     from charter import composition
     from charter.cli.common import fail_input
     from charter.domain.errors import InputError
@@ -171,14 +189,14 @@ def audio(
         fail_input("no audio files found in the given paths")
     run = qc_audio(files, chosen, composition.audio_meter())
     document = audio_document(run)
-    if output_format is QcFormat.JSON:
-        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    else:
-        text = render_audio_table(document)
-    write_output(text, output)
-    if run.unreadable:
-        raise typer.Exit(EXIT_INPUT)
-    raise typer.Exit(EXIT_FINDINGS if run.failed else EXIT_OK)
+    _finish(
+        document,
+        render_audio_table,
+        output_format,
+        output,
+        unreadable=run.unreadable > 0,
+        failed=run.failed > 0,
+    )
 
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp")
@@ -210,8 +228,6 @@ def artwork(
     Exit 0 when every image passes, 1 when one fails, 2 when one cannot be read (a damaged
     file, or a header declaring absurd dimensions).
     """
-    import json
-
     from charter import composition
     from charter.cli.common import fail_input
     from charter.domain.errors import InputError
@@ -227,11 +243,11 @@ def artwork(
         fail_input("no images found in the given paths")
     run = qc_artwork(files, chosen, composition.image_reader())
     document = artwork_document(run)
-    if output_format is QcFormat.JSON:
-        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    else:
-        text = render_artwork_table(document)
-    write_output(text, output)
-    if any(f.error for f in run.files):
-        raise typer.Exit(EXIT_INPUT)
-    raise typer.Exit(EXIT_FINDINGS if any(f.findings for f in run.files) else EXIT_OK)
+    _finish(
+        document,
+        render_artwork_table,
+        output_format,
+        output,
+        unreadable=any(f.error for f in run.files),
+        failed=any(f.findings for f in run.files),
+    )

@@ -4,6 +4,7 @@ partner names. Each is validated against its domain model with located errors.""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
 from charter.domain.errors import InputError
 from charter.domain.quality_profiles import ArtworkProfile, AudioProfile, TimedTextProfile
@@ -11,6 +12,7 @@ from charter.sourcefiles.models import validate_model
 from charter.sourcefiles.yaml_source import read_yaml
 
 PROFILES_DIR = Path(__file__).parent / "profiles"
+P = TypeVar("P", TimedTextProfile, AudioProfile, ArtworkProfile)
 
 
 def builtin_profile_ids(kind: str) -> list[str]:
@@ -21,16 +23,32 @@ def builtin_profile_ids(kind: str) -> list[str]:
 
 def load_timed_text_profile(reference: str) -> TimedTextProfile:
     """A built-in id (``timed-text/en-US``, or just ``en-US``) or a path to a YAML file."""
-    path = _builtin(reference, "timed-text")
-    if path is None:
-        path = Path(reference)
-        if not path.is_file():
-            known = ", ".join(builtin_profile_ids("timed-text"))
-            raise InputError.at(
-                reference, 0, 0, f"no such profile file or built-in profile (built-in: {known})"
-            )
-    document = read_yaml(path, str(path) if path.parent != PROFILES_DIR / "timed-text" else None)
-    return validate_model(TimedTextProfile, document.data, document.source, str(path))
+    return _load(TimedTextProfile, "timed-text", reference)
+
+
+def load_audio_profile(reference: str) -> AudioProfile:
+    """A built-in id (``audio/platform-dub``, or just ``platform-dub``) or a YAML file."""
+    return _load(AudioProfile, "audio", reference)
+
+
+def load_artwork_profile(reference: str) -> ArtworkProfile:
+    """A partner's artwork profile file (there are no built-in ones: platform artwork specs
+    are not public)."""
+    return _load(ArtworkProfile, "artwork", reference)
+
+
+def _load(model: type[P], kind: str, reference: str) -> P:
+    path = _builtin(reference, kind) or Path(reference)
+    if not path.is_file():
+        known = ", ".join(builtin_profile_ids(kind))
+        message = (
+            f"no such profile file or built-in profile (built-in: {known})"
+            if known
+            else f"no such {kind} profile file"
+        )
+        raise InputError.at(reference, 0, 0, message)
+    document = read_yaml(path)
+    return validate_model(model, document.data, document.source, str(path))
 
 
 def _builtin(reference: str, kind: str) -> Path | None:
@@ -39,27 +57,3 @@ def _builtin(reference: str, kind: str) -> Path | None:
         return None
     path = PROFILES_DIR / kind / f"{name}.yaml"
     return path if path.is_file() else None
-
-
-def load_audio_profile(reference: str) -> AudioProfile:
-    """A built-in id (``audio/platform-dub``, or just ``platform-dub``) or a YAML file."""
-    path = _builtin(reference, "audio")
-    if path is None:
-        path = Path(reference)
-        if not path.is_file():
-            known = ", ".join(builtin_profile_ids("audio"))
-            raise InputError.at(
-                reference, 0, 0, f"no such profile file or built-in profile (built-in: {known})"
-            )
-    document = read_yaml(path)
-    return validate_model(AudioProfile, document.data, document.source, str(path))
-
-
-def load_artwork_profile(reference: str) -> ArtworkProfile:
-    """A partner's artwork profile file (there are no built-in ones: platform artwork specs
-    are not public)."""
-    path = Path(reference)
-    if not path.is_file():
-        raise InputError.at(reference, 0, 0, "no such artwork profile file")
-    document = read_yaml(path)
-    return validate_model(ArtworkProfile, document.data, document.source, str(path))

@@ -11,9 +11,18 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from charter.quality.timed_text_rules import QcFinding
 from charter.services.qc import ArtworkRun, AudioRun, SubtitleRun
 
 SCHEMA = "charter.qc.subtitles/v1"
+ARTWORK_FINDING = ("rule", "message", "severity", "value", "limit")
+AUDIO_FINDING = ("rule", "start_ms", "end_ms", *ARTWORK_FINDING[1:])
+SUBTITLE_FINDING = ("rule", "event", *AUDIO_FINDING[1:])
+"""The fields of a finding each document shows (an audio or image finding has no event)."""
+
+
+def _findings(findings: list[QcFinding], fields: tuple[str, ...]) -> list[dict[str, Any]]:
+    return [{name: getattr(f, name) for name in fields} for f in findings]
 
 
 def subtitles_document(run: SubtitleRun) -> dict[str, Any]:
@@ -33,19 +42,7 @@ def subtitles_document(run: SubtitleRun) -> dict[str, Any]:
                 if result.error
                 else ("fail" if result.errors else ("warn" if result.warnings else "pass")),
                 "error": result.error,
-                "findings": [
-                    {
-                        "rule": f.rule,
-                        "event": f.event,
-                        "start_ms": f.start_ms,
-                        "end_ms": f.end_ms,
-                        "message": f.message,
-                        "severity": f.severity,
-                        "value": f.value,
-                        "limit": f.limit,
-                    }
-                    for f in result.findings
-                ],
+                "findings": _findings(result.findings, SUBTITLE_FINDING),
             }
             for result in run.files
         ],
@@ -125,18 +122,7 @@ def audio_document(run: AudioRun) -> dict[str, Any]:
                 "sample_peak_dbfs": _number(m.sample_peak_dbfs),
                 "clipped_samples": m.clipped_samples,
             }
-        entry["findings"] = [
-            {
-                "rule": f.rule,
-                "start_ms": f.start_ms,
-                "end_ms": f.end_ms,
-                "message": f.message,
-                "severity": f.severity,
-                "value": f.value,
-                "limit": f.limit,
-            }
-            for f in result.findings
-        ]
+        entry["findings"] = _findings(result.findings, AUDIO_FINDING)
         files.append(entry)
     profile = run.profile
     return {
@@ -196,16 +182,7 @@ def artwork_document(run: ArtworkRun) -> dict[str, Any]:
                 "icc_profile": image.icc_profile,
                 "bytes": image.bytes,
             }
-        entry["findings"] = [
-            {
-                "rule": f.rule,
-                "message": f.message,
-                "severity": f.severity,
-                "value": f.value,
-                "limit": f.limit,
-            }
-            for f in result.findings
-        ]
+        entry["findings"] = _findings(result.findings, ARTWORK_FINDING)
         files.append(entry)
     return {
         "schema": ARTWORK_SCHEMA,

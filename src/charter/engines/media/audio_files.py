@@ -11,7 +11,6 @@ from pathlib import Path
 
 from charter.domain.errors import InputError
 from charter.quality.audio_rules import AudioMeasurement
-from charter.quality.loudness import LoudnessMeter
 
 BLOCK_FRAMES = 1 << 17
 """Frames per block: 2.7 s at 48 kHz, 6 MiB of float64 for 5.1."""
@@ -29,6 +28,8 @@ _BIT_DEPTHS = {
 def measure_audio(path: Path) -> AudioMeasurement:
     """Format and loudness of one file; ``InputError`` when it cannot be read."""
     import soundfile
+
+    from charter.quality.loudness import LoudnessMeter  # numpy and scipy load only here
 
     name = str(path)
     try:
