@@ -140,10 +140,53 @@ def _progress_bar() -> Callable[[float | None], None]:
 def deliverables() -> MediaFiles:
     """Reads deliverable files for the quality checks (profiles from the built-in library or
     a file)."""
+    from charter.engines.keys.keystore import fingerprint_of
     from charter.engines.media.files import MediaFiles
-    from charter.guidelines.profiles import load_audio_profile, load_timed_text_profile
+    from charter.guidelines.profiles import (
+        load_artwork_profile,
+        load_audio_profile,
+        load_text_profile,
+        load_timed_text_profile,
+    )
 
-    return MediaFiles(load_timed_text_profile, load_audio_profile)
+    return MediaFiles(
+        load_timed_text_profile,
+        load_audio_profile,
+        load_artwork_profile,
+        load_text_profile,
+        fingerprint_of,
+    )
+
+
+def can_embed(path: Path) -> bool:
+    """Whether C2PA manifests embed in this kind of file."""
+    from charter.engines.media.content_credentials import can_embed as embeddable
+
+    return embeddable(path)
+
+
+def sign_media(path: Path, chain_pem: bytes, key_pem: bytes, source_type: str) -> None:
+    """Embed a C2PA manifest stating ``source_type`` (the file is replaced atomically)."""
+    from charter.engines.media.content_credentials import sign_media as sign
+
+    sign(path, path, chain_pem, key_pem, source_type, "charter provenance sign")
+
+
+def sign_record(path: Path, *, source_type: str, **fields: str | None) -> Path:
+    """Write ``<file>.provenance.json`` signed with the user's signing key."""
+    from charter.engines.media.provenance_records import sign_record as sign
+
+    private = keystore().signing_key()
+    return sign(
+        path, private, fingerprint_of(private.public_key()), source_type=source_type, **fields
+    )
+
+
+def make_test_certificate(directory: Path) -> Path:
+    """A throwaway CA and ES256 signing certificate for trying C2PA signing."""
+    from charter.engines.media.content_credentials import make_test_certificate as make
+
+    return make(directory)
 
 
 def audio_profile(reference: str) -> AudioProfile:

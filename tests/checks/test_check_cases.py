@@ -57,6 +57,11 @@ def test_check_case(expected_file: Path, tmp_path: Path) -> None:
             shutil.copyfile(path, target)
     for removed in expected.get("remove", []):
         (root / removed).unlink()
+    if "config" in expected:  # merged into charter.yaml
+        config = yaml.safe_load((root / "charter.yaml").read_text())
+        (root / "charter.yaml").write_text(yaml.safe_dump(config | expected["config"]))
+    if "sign" in expected:
+        _sign(root, expected["sign"], tmp_path / "certs")
     workspace = load_workspace(root)
     packs = resolve_packs(workspace, BuiltinPackLibrary())
     as_of = expected.get("as_of", date(2026, 11, 24))
@@ -90,6 +95,62 @@ def test_check_case(expected_file: Path, tmp_path: Path) -> None:
         if "location" in spec:
             location = finding["location"]
             assert f"{location['file']}:{location['line']}" == spec["location"]
+
+
+def _sign(root: Path, spec: dict[str, Any], certs: Path) -> None:
+    """Provenance cases sign their media at run time (nothing signed is committed): C2PA
+    with a certificate made here, detached records with an Ed25519 key made here.
+
+    ``spec``: ``c2pa`` and ``records`` (lists of ``{path, source_type, tamper?}``), and where
+    to write the trust material: ``trust_anchor`` (the CA), ``record_key`` (the public key);
+    ``foreign`` entries are signed by a second, unconfigured CA or key."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from charter.engines.keys.keystore import fingerprint_of
+    from charter.engines.media.content_credentials import make_test_certificate, sign_media
+    from charter.engines.media.provenance_records import sign_record
+
+    ours, theirs = make_test_certificate(certs / "ours"), make_test_certificate(certs / "theirs")
+    keys = {False: Ed25519PrivateKey.generate(), True: Ed25519PrivateKey.generate()}
+    for item in spec.get("c2pa", []):
+        path = root / item["path"]
+        chain = theirs if item.get("foreign") else ours
+        sign_media(
+            path,
+            path,
+            (chain / "signer-chain.pem").read_bytes(),
+            (chain / "signer-key.pem").read_bytes(),
+            item["source_type"],
+            "charter tests",
+        )
+        _tamper(path, item)
+    for item in spec.get("records", []):
+        path = root / item["path"]
+        key = keys[bool(item.get("foreign"))]
+        sign_record(path, key, fingerprint_of(key.public_key()), source_type=item["source_type"])
+        _tamper(path, item)
+    if "trust_anchor" in spec:
+        (root / spec["trust_anchor"]).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ours / "test-ca.pem", root / spec["trust_anchor"])
+    if "record_key" in spec:
+        public = (
+            keys[False]
+            .public_key()
+            .public_bytes(
+                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+            )
+        )
+        (root / spec["record_key"]).parent.mkdir(parents=True, exist_ok=True)
+        (root / spec["record_key"]).write_bytes(public)
+
+
+def _tamper(path: Path, item: dict[str, Any]) -> None:
+    """``tamper: true`` flips one byte near the end, after signing."""
+    if item.get("tamper"):
+        data = bytearray(path.read_bytes())
+        data[-40] ^= 0x01
+        path.write_bytes(bytes(data))
 
 
 def test_every_builtin_check_has_cases() -> None:

@@ -144,3 +144,83 @@ def test_artwork_json_against_a_partner_profile(tmp_path: Path) -> None:
     assert files["good.png"]["verdict"] == "pass"
     assert (files["square.jpg"]["width"], files["square.jpg"]["format"]) == (1000, "JPEG")
     assert [f["rule"] for f in files["square.jpg"]["findings"]] == ["IM-DIM", "IM-DIM", "IM-ASPECT"]
+
+
+def test_text_json_with_source_reference_and_rating(tmp_path: Path) -> None:
+    source = tmp_path / "en.txt"
+    source.write_text("In 1987, keeper Ada Lind saves 1,500 sailors in a storm.\n")
+    reference = tmp_path / "es-ref.txt"
+    reference.write_text("En 1987, la farera Ada Lind rescata a 1.500 marineros en una tormenta.\n")
+    good = tmp_path / "es.txt"
+    good.write_text("En 1987, la guardiana Ada Lind salva a 1.500 marineros en una tormenta.\n")
+    bad = tmp_path / "es-bad.txt"
+    bad.write_text("As an AI language model: en 1978 Ada salva a marineros, damn.\n")
+    result = run_cli(
+        "qc", "text", str(good), str(bad), "--source", str(source), "--reference",
+        str(reference), "--maturity", "TV-G", "--format", "json",
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    document = json.loads(result.stdout)
+    assert document["schema"] == "charter.qc.text/v1"
+    first, second = document["files"]
+    assert first["verdict"] == "pass"
+    assert "|nc:6|nw:0|" in first["reference"]["chrf_signature"]
+    assert 0 < first["reference"]["chrf"] < 100
+    assert [(f["rule"], f["severity"]) for f in second["findings"]] == [
+        ("TX-ARTIFACT", "error"),
+        ("TX-PROFANITY", "error"),
+        ("TX-NUM", "error"),
+        ("TX-NAME", "warning"),
+    ]
+    assert second["findings"][0]["event"] == 1
+
+
+def test_text_unknown_field_and_bad_source_exit_two(tmp_path: Path) -> None:
+    text = tmp_path / "s.txt"
+    text.write_text("A keeper and a storm that lasts all night long.\n")
+    unknown = run_cli("qc", "text", str(text), "--field", "tagline")
+    assert unknown.returncode == 2
+    assert "tagline is not a field of text/synopsis" in unknown.stderr
+    missing = run_cli("qc", "text", str(text), "--source", str(tmp_path / "nope.txt"))
+    assert missing.returncode == 2
+    assert "nope.txt" in missing.stderr
+
+
+def test_html_shows_a_timeline_of_subtitle_problems(tmp_path: Path) -> None:
+    (tmp_path / "bad.srt").write_text(BAD_SRT, encoding="utf-8")
+    page = tmp_path / "qc.html"
+    result = run_cli(
+        "qc", "subtitles", str(tmp_path / "bad.srt"), "--format", "html", "-o", str(page)
+    )
+    assert result.returncode == 1, result.stderr
+    html = page.read_text(encoding="utf-8")
+    assert html.startswith("<!doctype html>")
+    assert "subtitle problems over the running time" in html
+    # one lane per rule that has a timed finding; every timed finding is a mark
+    chart = html[html.index("<svg") : html.index("</svg>")]
+    findings = json.loads(
+        run_cli("qc", "subtitles", str(tmp_path / "bad.srt"), "--format", "json").stdout
+    )["files"][0]["findings"]
+    timed = [f for f in findings if f["start_ms"] is not None]
+    assert chart.count("<rect") == len(timed) > 0
+    assert 'fill="#b3261e"><title>TT-CPS at 0:01' in chart  # an error, in red, at its time
+    assert "<script" not in html
+
+
+def test_html_loudness_summary_marks_files_outside_the_band(tmp_path: Path) -> None:
+    import numpy as np
+    import soundfile
+
+    t = np.arange(48_000 * 4) / 48_000
+    tone = np.sin(2 * np.pi * 1000 * t)[:, None].repeat(2, axis=1)
+    on_target = 0.0447 * tone  # about -27 LKFS
+    soundfile.write(tmp_path / "on-target.wav", on_target, 48_000, subtype="PCM_24")
+    soundfile.write(tmp_path / "loud.wav", 0.5 * tone, 48_000, subtype="PCM_24")
+    page = tmp_path / "audio.html"
+    result = run_cli("qc", "audio", str(tmp_path), "--format", "html", "-o", str(page))
+    assert result.returncode == 1, result.stderr
+    chart = page.read_text(encoding="utf-8")
+    assert "-27 +/- 2 LU" in chart
+    assert chart.count("<circle") == 2
+    assert '#2f6db5"><title>on-target.wav' in chart
+    assert '#b3261e"><title>loud.wav' in chart

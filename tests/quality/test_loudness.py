@@ -11,7 +11,7 @@ import pyloudnorm
 import pytest
 from scipy import signal
 
-from charter.quality.loudness import LoudnessMeter, interpolator
+from charter.quality.loudness import FloatArray, LoudnessMeter, interpolator
 
 RATE = 48_000
 RNG = np.random.default_rng(2026)
@@ -94,3 +94,51 @@ def test_silence_clipping_and_short_signals() -> None:
     tiny = measure(RNG.normal(0, 0.1, (RATE // 10, 1)))
     assert tiny.integrated() == -math.inf
     assert math.isnan(tiny.loudness_range())
+
+
+def _dialogue_scene(seconds: int = 10) -> tuple[FloatArray, FloatArray]:
+    """Speech-like noise (400-3,000 Hz, 4 Hz syllable modulation) and a louder music bed
+    (80 Hz and 6 kHz tones over broadband noise)."""
+    rate = 48_000
+    rng = np.random.default_rng(1)
+    t = np.arange(rate * seconds) / rate
+    band = signal.butter(4, (400, 3000), btype="bandpass", fs=rate, output="sos")
+    speech = signal.sosfilt(band, rng.normal(0, 1, len(t))) * (0.6 + 0.4 * np.sin(8 * np.pi * t))
+    speech *= 0.05 / np.sqrt(np.mean(speech**2))
+    music = 0.2 * np.sin(2 * np.pi * 80 * t) + 0.08 * np.sin(2 * np.pi * 6000 * t)
+    music += 0.02 * rng.normal(0, 1, len(t))
+    return speech, music
+
+
+def _measure(mono: FloatArray, channels: int = 2) -> LoudnessMeter:
+    meter = LoudnessMeter(48_000, channels)
+    if channels == 6:  # dialogue in the centre, the bed in front left/right
+        frames = np.zeros((len(mono), 6))
+        frames[:, 2] = mono
+    else:
+        frames = np.repeat(mono[:, None], channels, axis=1)
+    for start in range(0, len(frames), 65_536):
+        meter.feed(frames[start : start + 65_536])
+    meter.finish()
+    return meter
+
+
+def test_dialogue_estimate_follows_speech_not_the_louder_music() -> None:
+    speech, music = _dialogue_scene()
+    alone = _measure(speech)
+    scene = _measure(np.concatenate([speech, music]))
+    dialogue, share = scene.dialogue()
+    assert alone.dialogue()[0] == pytest.approx(alone.integrated(), abs=0.05)
+    assert dialogue == pytest.approx(alone.integrated(), abs=0.5)
+    assert scene.integrated() > dialogue + 3  # the programme figure is the music's
+    assert share == pytest.approx(0.5, abs=0.03)
+    music_only, none = _measure(music).dialogue()
+    assert (music_only, none) == (-math.inf, 0.0)
+
+
+def test_dialogue_estimate_reads_the_centre_of_five_one() -> None:
+    speech, _ = _dialogue_scene(4)
+    centre = _measure(speech, channels=6)
+    dialogue, share = centre.dialogue()
+    assert math.isfinite(dialogue)
+    assert share == 1.0

@@ -1,4 +1,4 @@
-"""Quality of AI-made deliverables: subtitles and audio checked against their profiles.
+"""Quality of AI-made deliverables: subtitles, audio, artwork and text against profiles.
 
 Files are read through ``ctx.deliverables`` (the ``DeliverableFiles`` port); the rules are
 ``charter.quality.timed_text_rules``; limits come from the profile the card names, and a
@@ -8,163 +8,31 @@ pack threshold, where set, replaces the profile's limit (docs/quality.md).
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from charter.checks.support import system_of, system_violation, use_case_violation
-from charter.domain.checks import Check, CheckContext, Outcome, Violation
-from charter.domain.errors import InputError
-from charter.domain.guidelines import Scope
+from charter.checks.deliverable_check import DeliverableCheck, DeliverableRef, profile_reference
+from charter.domain.checks import Check, CheckContext
 from charter.domain.ports import DeliverableFiles
-from charter.domain.quality_profiles import AudioProfile, TimedTextProfile
-from charter.domain.status import Status
-from charter.domain.systems import DeliverableKind, QualityDeliverable
+from charter.domain.quality_profiles import (
+    ArtworkProfile,
+    AudioProfile,
+    TextProfile,
+    TimedTextProfile,
+)
 from charter.domain.usecases import MediaType
+from charter.quality.artwork_rules import check_artwork
 from charter.quality.audio_rules import check_audio
+from charter.quality.text_rules import TextDocument, check_text
 from charter.quality.timed_text_rules import QcFinding, check_timed_text
 
 PARTNER_PACK = "partner-ai-usage"
 GENAI_PACK = "genai-content-production"
 EXAMPLES_PER_FINDING = 10
 """Events listed in a finding's evidence (the count covers them all)."""
-
-
-def _files(ctx: CheckContext) -> DeliverableFiles:
-    if ctx.deliverables is None:
-        raise RuntimeError("no deliverable reader was given to the audit")
-    return ctx.deliverables
-
-
-class _DeliverableCheck(Check):
-    """Finds the deliverables of one kind a card or a use case names and checks each file
-    (``_check``); the subclasses say which kind and how a file is judged."""
-
-    kind: ClassVar[DeliverableKind]
-    media_types: ClassVar[frozenset[MediaType]]
-    scopes: ClassVar[tuple[Scope, ...]] = (Scope.SYSTEM, Scope.USE_CASE)
-
-    def run(self, ctx: CheckContext) -> Outcome:
-        if ctx.requirement.scope is Scope.USE_CASE:
-            return self._use_cases(ctx)
-        card = system_of(ctx)
-        if not any(d.kind == self.kind for d in card.evaluations.quality):
-            return Outcome.not_applicable(
-                f"the card names no {self.kind} deliverable "
-                f"(evaluations.quality, kind: {self.kind})"
-            )
-        violations: list[Violation] = []
-        evidence: dict[str, Any] = {}
-        for index, deliverable in enumerate(card.evaluations.quality):
-            if deliverable.kind != self.kind:
-                continue
-            where = ("evaluations", "quality", index)
-
-            def violation(
-                message: str,
-                detail: dict[str, Any],
-                aspect: str,
-                status: Status = Status.FAIL,
-                where: tuple[str | int, ...] = where,
-            ) -> Violation:
-                return system_violation(ctx, where, message, detail, aspect=aspect, status=status)
-
-            evidence[deliverable.id] = self._check(ctx, deliverable, violation, violations)
-        return Outcome.from_violations(violations, {"deliverables": evidence})
-
-    def _use_cases(self, ctx: CheckContext) -> Outcome:
-        violations: list[Violation] = []
-        evidence: dict[str, Any] = {}
-        for use_case in ctx.use_cases:
-            for index, item in enumerate(use_case.deliverables):
-                if item.media_type not in self.media_types:
-                    continue
-                spec = QualityDeliverable(
-                    id=f"deliverable-{index + 1}", kind=self.kind, path=item.path
-                )
-                where = ("deliverables", index)
-
-                def violation(
-                    message: str,
-                    detail: dict[str, Any],
-                    aspect: str,
-                    status: Status = Status.FAIL,
-                    where: tuple[str | int, ...] = where,
-                    use_case_id: str = use_case.id,
-                ) -> Violation:
-                    return use_case_violation(
-                        ctx, use_case_id, where, message, detail, aspect=aspect, status=status
-                    )
-
-                evidence[f"{use_case.id}:{item.path}"] = self._check(
-                    ctx, spec, violation, violations
-                )
-        if not evidence:
-            return Outcome.not_applicable(f"no {self.kind} deliverable is listed")
-        return Outcome.from_violations(violations, {"deliverables": evidence})
-
-    noun: ClassVar[str]
-    """How messages name one file of the kind (``no subtitle file matches ...``)."""
-
-    def _check(
-        self,
-        ctx: CheckContext,
-        deliverable: QualityDeliverable,
-        violation: Any,
-        violations: list[Violation],
-    ) -> dict[str, Any]:
-        """Every file of the deliverable: one violation per failed rule, an ``error`` for a
-        file that cannot be read; returns the evidence."""
-        files = _files(ctx)
-        root = ctx.workspace.root
-        profile = self._profile(ctx, files, deliverable)
-        paths = files.matching(root, deliverable.path)
-        if not paths:
-            violations.append(
-                violation(f"no {self.noun} file matches '{deliverable.path}'", {}, "missing")
-            )
-            return {"profile": profile.id, "files": {}}
-        summary: dict[str, Any] = {}
-        for path in paths:
-            name = path.relative_to(root).as_posix()
-            try:
-                findings, facts = self._judge(ctx, files, deliverable, profile, path)
-            except InputError as exc:
-                message = str(exc).replace(f"{root}/", "")  # workspace-relative, as elsewhere
-                violations.append(violation(message, {"file": name}, name, status=Status.ERROR))
-                summary[name] = {"error": message}
-                continue
-            failed: dict[str, list[QcFinding]] = defaultdict(list)
-            for finding in findings:
-                if finding.severity == "error":
-                    failed[finding.rule].append(finding)
-            for rule, found in failed.items():
-                message, evidence = self._finding(name, rule, found)
-                violations.append(violation(message, evidence, f"{name}:{rule}"))
-            summary[name] = facts
-        return {"profile": profile.id, "files": summary}
-
-    def _profile(
-        self, ctx: CheckContext, files: DeliverableFiles, deliverable: QualityDeliverable
-    ) -> Any:
-        """The deliverable's profile with the pack's thresholds applied."""
-        raise NotImplementedError
-
-    def _judge(
-        self,
-        ctx: CheckContext,
-        files: DeliverableFiles,
-        deliverable: QualityDeliverable,
-        profile: Any,
-        path: Path,
-    ) -> tuple[list[QcFinding], dict[str, Any]]:
-        """One file's findings and its evidence; ``InputError`` when it cannot be read."""
-        raise NotImplementedError
-
-    def _finding(self, name: str, rule: str, found: list[QcFinding]) -> tuple[str, dict[str, Any]]:
-        """The message and evidence of one failed rule in one file."""
-        raise NotImplementedError
+TIMELINE_MARKS = 500
+"""Timed findings kept per file for the report's timeline (errors and warnings)."""
 
 
 @dataclass(frozen=True)
@@ -179,7 +47,7 @@ class _Subtitling:
         return self.limits.id
 
 
-class SubtitlesMeetProfile(_DeliverableCheck):
+class SubtitlesMeetProfile(DeliverableCheck):
     """Every subtitle file a system card names in ``evaluations.quality`` (``kind:
     subtitles``), or a GenAI use case lists as a ``subtitles`` deliverable, is read (SRT,
     WebVTT, TTML/IMSC) and checked against its timed-text profile (default
@@ -202,9 +70,9 @@ class SubtitlesMeetProfile(_DeliverableCheck):
     media_types = frozenset({MediaType.SUBTITLES})
 
     def _profile(
-        self, ctx: CheckContext, files: DeliverableFiles, deliverable: QualityDeliverable
+        self, ctx: CheckContext, files: DeliverableFiles, deliverable: DeliverableRef
     ) -> _Subtitling:
-        profile = files.timed_text_profile(_reference(ctx, deliverable, "timed-text/en-US"))
+        profile = files.timed_text_profile(profile_reference(ctx, deliverable, "timed-text/en-US"))
         overrides: dict[str, Any] = {}
         if "max_chars_per_line" in ctx.thresholds:
             overrides["max_chars_per_line"] = int(ctx.threshold("max_chars_per_line"))
@@ -226,7 +94,7 @@ class SubtitlesMeetProfile(_DeliverableCheck):
         self,
         ctx: CheckContext,
         files: DeliverableFiles,
-        deliverable: QualityDeliverable,
+        deliverable: DeliverableRef,
         profile: _Subtitling,
         path: Path,
     ) -> tuple[list[QcFinding], dict[str, Any]]:
@@ -241,6 +109,19 @@ class SubtitlesMeetProfile(_DeliverableCheck):
             "events": len(document.cues),
             "errors": sum(1 for f in findings if f.severity == "error"),
             "warnings": sum(1 for f in findings if f.severity == "warning"),
+            "duration_ms": round(max((c.end for c in document.cues), default=0.0) * 1000),
+            "timeline": [
+                {
+                    "rule": f.rule,
+                    "event": f.event,
+                    "start_ms": f.start_ms,
+                    "end_ms": f.end_ms,
+                    "severity": f.severity,
+                    "message": f.message,
+                }
+                for f in findings[:TIMELINE_MARKS]
+                if f.start_ms is not None
+            ],
         }
 
     def _finding(self, name: str, rule: str, found: list[QcFinding]) -> tuple[str, dict[str, Any]]:
@@ -261,15 +142,7 @@ class SubtitlesMeetProfile(_DeliverableCheck):
         return f"{name}: {rule} {first.message}{where + ')' if where else ''}", evidence
 
 
-def _reference(ctx: CheckContext, deliverable: QualityDeliverable, default: str) -> str:
-    """The profile a deliverable names: a built-in id, or a file in the workspace."""
-    reference = deliverable.profile or default
-    if reference.endswith((".yaml", ".yml")):
-        return str(ctx.workspace.root / reference)
-    return reference
-
-
-class AudioMeetsProfile(_DeliverableCheck):
+class AudioMeetsProfile(DeliverableCheck):
     """Every audio file a system card names in ``evaluations.quality`` (``kind: audio``),
     or a GenAI use case lists as an ``audio`` or ``voice`` deliverable, is streamed through
     the BS.1770-4 meter and judged against its audio profile (default
@@ -292,9 +165,9 @@ class AudioMeetsProfile(_DeliverableCheck):
     media_types = frozenset({MediaType.AUDIO, MediaType.VOICE})
 
     def _profile(
-        self, ctx: CheckContext, files: DeliverableFiles, deliverable: QualityDeliverable
+        self, ctx: CheckContext, files: DeliverableFiles, deliverable: DeliverableRef
     ) -> AudioProfile:
-        profile = files.audio_profile(_reference(ctx, deliverable, "audio/platform-dub"))
+        profile = files.audio_profile(profile_reference(ctx, deliverable, "audio/platform-dub"))
         band = ctx.thresholds.get("integrated_loudness")
         overrides: dict[str, float] = {}
         if isinstance(band, tuple):
@@ -308,7 +181,7 @@ class AudioMeetsProfile(_DeliverableCheck):
         self,
         ctx: CheckContext,
         files: DeliverableFiles,
-        deliverable: QualityDeliverable,
+        deliverable: DeliverableRef,
         profile: AudioProfile,
         path: Path,
     ) -> tuple[list[QcFinding], dict[str, Any]]:
@@ -318,6 +191,11 @@ class AudioMeetsProfile(_DeliverableCheck):
             "integrated_lufs": _rounded(measurement.integrated_lufs),
             "true_peak_dbtp": _rounded(measurement.true_peak_dbtp),
             "loudness_range_lu": _rounded(measurement.loudness_range_lu),
+            "dialogue_lufs_advisory": _rounded(measurement.dialogue_lufs),
+            "speech_fraction": round(measurement.speech_fraction, 3),
+            "target_lufs": profile.target_lufs,
+            "tolerance_lu": profile.tolerance_lu,
+            "max_true_peak_dbtp": profile.max_true_peak_dbtp,
             "warnings": [f.message for f in findings if f.severity != "error"],
         }
 
@@ -330,4 +208,131 @@ def _rounded(value: float) -> float | None:
     return round(value, 2) if math.isfinite(value) else None
 
 
-CHECKS: list[type[Check]] = [SubtitlesMeetProfile, AudioMeetsProfile]
+class ArtworkMeetsProfile(DeliverableCheck):
+    """Every image a system card names in ``evaluations.quality`` (``kind: artwork``), or a
+    GenAI use case lists as an ``image`` deliverable, is checked from its header (Pillow;
+    pixels are not decoded) against the partner's artwork profile: format, dimensions,
+    aspect ratio within tolerance, colour mode, embedded ICC profile, file size, alpha.
+    Platform artwork specs are not public, so there is no built-in profile: a deliverable
+    that names none is ``insufficient_evidence``. Each failed rule is one finding per
+    file; an unreadable or absurdly large image is an ``error`` for that file."""
+
+    id = "quality.artwork"
+    title = "AI artwork meets the partner's artwork profile"
+    requirements: ClassVar[tuple[str, ...]] = (f"{PARTNER_PACK}:QUAL-03", f"{GENAI_PACK}:GENAI-12")
+    inputs = (
+        "systems/<id>.yaml: evaluations.quality (kind: artwork, profile)",
+        "usecases/<id>.yaml: deliverables (media_type: image, profile)",
+        "the images they name and the artwork profile file",
+    )
+    kind = "artwork"
+    noun = "artwork"
+    media_types = frozenset({MediaType.IMAGE})
+
+    def _profile(
+        self, ctx: CheckContext, files: DeliverableFiles, deliverable: DeliverableRef
+    ) -> ArtworkProfile | None:
+        if deliverable.profile is None:
+            return None
+        return files.artwork_profile(profile_reference(ctx, deliverable, ""))
+
+    def _judge(
+        self,
+        ctx: CheckContext,
+        files: DeliverableFiles,
+        deliverable: DeliverableRef,
+        profile: ArtworkProfile,
+        path: Path,
+    ) -> tuple[list[QcFinding], dict[str, Any]]:
+        image = files.image(path)
+        return check_artwork(image, profile), {
+            "format": image.format,
+            "width": image.width,
+            "height": image.height,
+            "mode": image.mode,
+            "bytes": image.bytes,
+        }
+
+
+@dataclass(frozen=True)
+class _Writing:
+    """A text deliverable's profile and its source and reference texts, read once."""
+
+    limits: TextProfile
+    source: TextDocument | None
+    reference: TextDocument | None
+
+    @property
+    def id(self) -> str:
+        return self.limits.id
+
+
+class TextMeetsProfile(DeliverableCheck):
+    """Every AI-written text a system card names in ``evaluations.quality`` (``kind:
+    text``), or a GenAI use case lists as a ``text`` deliverable, is checked against its
+    text profile (default ``text/synopsis``): length per field in grapheme clusters, model
+    artefacts and placeholders ("As an AI language model", ``[INSERT``, ``{{``),
+    profanity when the card gives a clean maturity rating, numbers kept from the
+    ``source`` text; names kept and chrF below the profile's minimum against a
+    ``reference`` are warnings. chrF and BLEU (sacrebleu, with their signatures) are in the
+    evidence. Each failed rule is one finding per file."""
+
+    id = "quality.text"
+    title = "AI-written text has no model artefacts and fits its limits"
+    requirements: ClassVar[tuple[str, ...]] = (f"{PARTNER_PACK}:QUAL-04", f"{GENAI_PACK}:GENAI-15")
+    inputs = (
+        "systems/<id>.yaml: evaluations.quality (kind: text, field, source, reference, maturity)",
+        "usecases/<id>.yaml: deliverables (media_type: text)",
+        "the text files they name (plain text, or YAML/JSON fields)",
+    )
+    kind = "text"
+    noun = "text"
+    media_types = frozenset({MediaType.TEXT})
+
+    def _profile(
+        self, ctx: CheckContext, files: DeliverableFiles, deliverable: DeliverableRef
+    ) -> _Writing:
+        profile = files.text_profile(profile_reference(ctx, deliverable, "text/synopsis"))
+        settings = deliverable.settings
+        root = ctx.workspace.root
+        field = (settings.field if settings else None) or profile.default_field
+        source = reference = None
+        if settings and settings.source:
+            source = files.text(root / settings.source, field)
+        if settings and settings.reference:
+            reference = files.text(root / settings.reference, field)
+        return _Writing(profile, source, reference)
+
+    def _judge(
+        self,
+        ctx: CheckContext,
+        files: DeliverableFiles,
+        deliverable: DeliverableRef,
+        profile: _Writing,
+        path: Path,
+    ) -> tuple[list[QcFinding], dict[str, Any]]:
+        settings = deliverable.settings
+        field = (settings.field if settings else None) or profile.limits.default_field
+        document = files.text(path, field)
+        findings, scores = check_text(
+            document,
+            profile.limits,
+            maturity=settings.maturity if settings else None,
+            source=profile.source,
+            reference=profile.reference,
+        )
+        facts: dict[str, Any] = {
+            "entries": len(document.entries),
+            "warnings": [f.message for f in findings if f.severity != "error"],
+        }
+        if scores is not None:
+            facts["reference"] = scores.as_dict()
+        return findings, facts
+
+
+CHECKS: list[type[Check]] = [
+    SubtitlesMeetProfile,
+    AudioMeetsProfile,
+    ArtworkMeetsProfile,
+    TextMeetsProfile,
+]

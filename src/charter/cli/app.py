@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from charter.cli import audit, catalogue, keys, qc, runs, scan, schema, workspace
+from charter.cli import audit, catalogue, keys, provenance, qc, runs, scan, schema, workspace
 from charter.cli.common import EXIT_INPUT
 
 app = typer.Typer(
@@ -27,6 +27,7 @@ app.add_typer(runs.app, name="runs")
 app.add_typer(keys.app, name="keys")
 app.add_typer(scan.app, name="scan")
 app.add_typer(qc.app, name="qc")
+app.add_typer(provenance.app, name="provenance")
 
 
 def main() -> None:

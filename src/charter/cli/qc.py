@@ -12,7 +12,7 @@ import typer
 from charter.cli.common import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, write_output
 
 app = typer.Typer(
-    help="Check deliverables against quality profiles (subtitles, audio; artwork and text next).",
+    help="Check AI-made deliverables against quality profiles: subtitles, audio, artwork, text.",
     no_args_is_help=True,
 )
 
@@ -22,6 +22,7 @@ SUBTITLE_SUFFIXES = (".srt", ".vtt", ".webvtt", ".xml", ".ttml", ".dfxp")
 class QcFormat(StrEnum):
     TABLE = "table"
     JSON = "json"
+    HTML = "html"
 
 
 @app.command("subtitles")
@@ -121,12 +122,16 @@ def _finish(
     unreadable: bool,
     failed: bool,
 ) -> NoReturn:
-    """Write the document (JSON or table) and exit: 2 when a file could not be read, 1 when
-    one failed, else 0."""
+    """Write the document (JSON, HTML or table) and exit: 2 when a file could not be read,
+    1 when one failed, else 0."""
     import json
 
     if output_format is QcFormat.JSON:
         text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    elif output_format is QcFormat.HTML:
+        from charter.reports.qc_html import render_qc_html
+
+        text = render_qc_html(document)
     else:
         text = table(document)
     write_output(text, output)
@@ -250,4 +255,82 @@ def artwork(
         output,
         unreadable=any(f.error for f in run.files),
         failed=any(f.findings for f in run.files),
+    )
+
+
+TEXT_SUFFIXES = (".txt", ".yaml", ".yml", ".json")
+
+
+@app.command("text")
+def text(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Text files: plain text (one field) or YAML/JSON fields."),
+    ],
+    profile: Annotated[
+        str,
+        typer.Option("--profile", "-p", help="Built-in profile (text/synopsis) or a YAML file."),
+    ] = "text/synopsis",
+    field_name: Annotated[
+        str | None,
+        typer.Option("--field", help="The field a plain-text file holds (default: profile's)."),
+    ] = None,
+    maturity: Annotated[
+        str | None,
+        typer.Option("--maturity", help="Maturity rating (TV-PG...): gates profanity."),
+    ] = None,
+    source: Annotated[
+        Path | None,
+        typer.Option("--source", help="Source text: its numbers and names must survive."),
+    ] = None,
+    reference: Annotated[
+        Path | None,
+        typer.Option("--reference", help="Reference translation: chrF and BLEU (sacrebleu)."),
+    ] = None,
+    output_format: Annotated[QcFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        QcFormat.TABLE
+    ),
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Check AI-written text: length per field (grapheme clusters), model artefacts and
+    placeholders, profanity against the maturity rating, numbers and names kept from a
+    source, chrF/BLEU against a reference (with sacrebleu's signature).
+
+    Exit 0 without error findings, 1 with any, 2 when a file cannot be read.
+    """
+    from charter import composition
+    from charter.cli.common import fail_input
+    from charter.domain.errors import InputError
+    from charter.reports.qc_documents import render_text_table, text_document
+    from charter.services.qc import qc_text
+
+    files = composition.deliverables()
+    try:
+        chosen = files.text_profile(profile)
+        if field_name is not None and field_name not in chosen.fields:
+            known = ", ".join(chosen.fields)
+            fail_input(f"--field: {field_name} is not a field of {chosen.id} ({known})")
+        found = _expand(paths, TEXT_SUFFIXES)
+        if not found:
+            fail_input("no text files found in the given paths")
+        run = qc_text(
+            found,
+            chosen,
+            files.text,
+            field_name=field_name,
+            maturity=maturity,
+            source=source,
+            reference=reference,
+        )
+    except InputError as exc:
+        fail_input(str(exc))
+    _finish(
+        text_document(run),
+        render_text_table,
+        output_format,
+        output,
+        unreadable=any(f.error for f in run.files),
+        failed=any(f.verdict == "fail" for f in run.files),
     )

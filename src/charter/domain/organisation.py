@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from charter.domain.base import Email, Identifier, PackVersion, StrictModel, Text
+from charter.domain.base import Email, Identifier, PackVersion, RelativePath, StrictModel, Text
 
 
 class PlatformContact(StrictModel):
@@ -61,6 +61,17 @@ class ThresholdOverride(StrictModel):
     """Why the partner holds itself to a stricter value."""
 
 
+class ProvenanceTrust(StrictModel):
+    """Whose provenance signatures count as trusted (``transparency.content_credentials``)."""
+
+    trust_anchors: RelativePath | None = None
+    """PEM bundle of CA certificates: a C2PA manifest must chain to one (``Trusted``). Not
+    set: a valid signature by anyone passes, and the evidence says it is untrusted."""
+    record_keys: list[RelativePath] = []
+    """PEM public keys (``charter keys export-public``) whose signed detached records count
+    as trusted. Empty: any valid signature passes, marked untrusted."""
+
+
 class WorkspaceConfig(StrictModel):
     """``charter.yaml``: who the partner is and what it is held to."""
 
@@ -70,6 +81,8 @@ class WorkspaceConfig(StrictModel):
     """Guideline packs and versions this workspace is audited against."""
     thresholds: list[ThresholdOverride] = []
     """Local thresholds stricter than the packs' (never looser)."""
+    provenance: ProvenanceTrust = ProvenanceTrust()
+    """Trust anchors and record keys for content credentials."""
 
 
 class Role(StrEnum):

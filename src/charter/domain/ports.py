@@ -12,8 +12,16 @@ from charter.domain.guidelines import Pack
 from charter.domain.workspace import Workspace
 
 if TYPE_CHECKING:
-    from charter.domain.quality_profiles import AudioProfile, TimedTextProfile
+    from charter.domain.quality_profiles import (
+        ArtworkProfile,
+        AudioProfile,
+        TextProfile,
+        TimedTextProfile,
+    )
+    from charter.quality.artwork_rules import ImageFacts
     from charter.quality.audio_rules import AudioMeasurement
+    from charter.quality.provenance_rules import Provenance
+    from charter.quality.text_rules import TextDocument
     from charter.quality.timed_text import TimedText
 
 
@@ -95,4 +103,27 @@ class DeliverableFiles(Protocol):
 
     def audio_profile(self, reference: str) -> AudioProfile:
         """A built-in audio profile id or a profile file."""
+        ...
+
+    def image(self, path: Path) -> ImageFacts:
+        """An image's header facts (pixels are not decoded)."""
+        ...
+
+    def artwork_profile(self, reference: str) -> ArtworkProfile:
+        """A partner's artwork profile file."""
+        ...
+
+    def text(self, path: Path, default_field: str) -> TextDocument:
+        """A text deliverable: plain text (one field) or YAML/JSON fields."""
+        ...
+
+    def text_profile(self, reference: str) -> TextProfile:
+        """A built-in text profile id or a profile file."""
+        ...
+
+    def provenance(
+        self, path: Path, trust_anchors: Path | None, record_keys: list[Path]
+    ) -> Provenance:
+        """The file's C2PA manifest (read offline) when it has one, else the signed detached
+        record beside it; trust from the anchor bundle and record keys (PEM files)."""
         ...

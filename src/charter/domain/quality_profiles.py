@@ -140,3 +140,55 @@ class ArtworkProfile(StrictModel):
     embedded_icc: Literal["allowed", "forbidden"] = "allowed"
     max_bytes: PositiveInt | None = None
     alpha: Literal["required", "forbidden", "allowed"] = "allowed"
+
+
+class TextField(StrictModel):
+    """Length limits of one metadata field, in grapheme clusters (what a reader sees as one
+    character: ``é`` written as e + combining accent counts once)."""
+
+    max_graphemes: PositiveInt
+    min_graphemes: Annotated[int, Field(ge=0)] = 0
+
+
+class ArtefactPattern(StrictModel):
+    """A leftover of a language model or a template (case-insensitive regular expression)."""
+
+    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    pattern: str
+    description: str
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a regular expression: {exc}") from exc
+        return value
+
+
+class TextProfile(StrictModel):
+    """Limits and patterns for AI-written text (synopses, titles, marketing copy)."""
+
+    id: str = Field(pattern=r"^text/[A-Za-z0-9._-]+$")
+    title: str
+    sources: list[ProfileSource] = Field(min_length=1)
+    fields: dict[str, TextField] = Field(min_length=1)
+    """Limits per field name (``synopsis_short``...)."""
+    default_field: str
+    """The field a plain-text file holds when the deliverable names none."""
+    artefacts: list[ArtefactPattern] = []
+    profanity: list[str] = []
+    """Words (lower case) that count as profanity; matched as whole words, plural and
+    -ing/-ed forms included."""
+    clean_ratings: list[str] = []
+    """Maturity ratings whose text must hold no profanity (``TV-Y``, ``TV-G``...)."""
+    min_chrf: Annotated[float, Field(ge=0, le=100)] | None = None
+    """Segment chrF below which a translation is flagged (a warning); calibrate per language
+    pair on the partner's own data. ``None``: scores are reported, never flagged."""
+
+    @model_validator(mode="after")
+    def _default_field_known(self) -> TextProfile:
+        if self.default_field not in self.fields:
+            raise ValueError(f"default_field '{self.default_field}' is not in fields")
+        return self

@@ -225,7 +225,7 @@ class ImpressionLog(StrictModel):
     """Item table (item and group columns named as in the log) for catalogue shares."""
 
 
-DeliverableKind = Literal["subtitles", "audio"]
+DeliverableKind = Literal["subtitles", "audio", "artwork", "text"]
 
 
 class QualityDeliverable(StrictModel):
@@ -234,18 +234,32 @@ class QualityDeliverable(StrictModel):
     id: Identifier
     """Deliverable id inside the card."""
     kind: DeliverableKind
-    """What is checked: subtitles or audio (artwork and text come with their checks)."""
+    """What is checked: ``subtitles``, ``audio``, ``artwork`` (images) or ``text``
+    (synopses and other AI-written copy)."""
     path: RelativePath
     """File, folder or glob relative to the workspace."""
     profile: Annotated[str, StringConstraints(min_length=1, max_length=300)] | None = None
     """A built-in profile id or a profile file relative to the workspace; default
-    ``timed-text/en-US`` for subtitles, ``audio/platform-dub`` for audio."""
+    ``timed-text/en-US`` for subtitles, ``audio/platform-dub`` for audio,
+    ``text/synopsis`` for text; artwork needs the partner's profile file."""
     fps: Annotated[float, Field(gt=0)] | None = None
     """Picture frame rate; default: the TTML file's, else the profile's."""
     shot_changes: RelativePath | None = None
     """Shot-change list of the picture (one cut per line) for the shot-change rules."""
     glyphs: RelativePath | None = None
     """Allowed characters (hex code points or ranges, one a line)."""
+    field: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+$")] | None = None
+    """Text: the profile field a plain-text file holds (default: the profile's)."""
+    source: RelativePath | None = None
+    """Text: the source text it was translated from (numbers and names must survive)."""
+    reference: RelativePath | None = None
+    """Text: a human reference translation (chrF and BLEU, with sacrebleu's signature)."""
+    maturity: Annotated[str, StringConstraints(min_length=1, max_length=20)] | None = None
+    """Text: the title's maturity rating (``TV-PG``...): profanity fails for clean ratings."""
+    digital_source_type: Text | None = None
+    """Declared IPTC digital source type when the file is AI-generated
+    (``trainedAlgorithmicMedia``...): its provenance is then checked
+    (``transparency.content_credentials``)."""
     description: Text | None = None
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from datetime import date
 from enum import StrEnum
+from typing import Annotated
+
+from pydantic import StringConstraints
 
 from charter.domain.base import Identifier, RelativePath, StrictModel, Text
 from charter.domain.organisation import UseStage
@@ -115,6 +118,9 @@ class Deliverable(StrictModel):
     digital_source_type: Text | None = None
     """Declared IPTC digital source type (``trainedAlgorithmicMedia``,
     ``compositeWithTrainedAlgorithmicMedia``...)."""
+    profile: Annotated[str, StringConstraints(min_length=1, max_length=300)] | None = None
+    """Quality profile the file is checked against (a built-in id or a profile file in the
+    workspace); the quality checks' default when not given."""
 
 
 class UseCase(StrictModel):

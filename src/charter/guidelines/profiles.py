@@ -7,12 +7,17 @@ from pathlib import Path
 from typing import TypeVar
 
 from charter.domain.errors import InputError
-from charter.domain.quality_profiles import ArtworkProfile, AudioProfile, TimedTextProfile
+from charter.domain.quality_profiles import (
+    ArtworkProfile,
+    AudioProfile,
+    TextProfile,
+    TimedTextProfile,
+)
 from charter.sourcefiles.models import validate_model
 from charter.sourcefiles.yaml_source import read_yaml
 
 PROFILES_DIR = Path(__file__).parent / "profiles"
-P = TypeVar("P", TimedTextProfile, AudioProfile, ArtworkProfile)
+P = TypeVar("P", TimedTextProfile, AudioProfile, ArtworkProfile, TextProfile)
 
 
 def builtin_profile_ids(kind: str) -> list[str]:
@@ -35,6 +40,11 @@ def load_artwork_profile(reference: str) -> ArtworkProfile:
     """A partner's artwork profile file (there are no built-in ones: platform artwork specs
     are not public)."""
     return _load(ArtworkProfile, "artwork", reference)
+
+
+def load_text_profile(reference: str) -> TextProfile:
+    """A built-in id (``text/synopsis``, or just ``synopsis``) or a YAML file."""
+    return _load(TextProfile, "text", reference)
 
 
 def _load(model: type[P], kind: str, reference: str) -> P:

@@ -8,6 +8,10 @@
 | ``AU-FMT`` | sample rate, bit depth, channel count allowed by the profile | error |
 | ``AU-CLIP`` | samples at full scale | warning |
 | ``AU-SILENCE`` | a stretch below -70 LUFS longer than ``max_silence_s`` | warning |
+| ``AU-LOUD-DIAL`` | advisory dialogue loudness (speech-activity approximation) off target | info |
+
+The verdict is the programme loudness (``AU-LOUD``): the platform's dialogue-gated figure
+needs a proprietary speech detector, so ``AU-LOUD-DIAL`` only informs.
 """
 
 from __future__ import annotations
@@ -25,7 +29,10 @@ AUDIO_RULES: dict[str, Severity] = {
     "AU-FMT": "error",
     "AU-CLIP": "warning",
     "AU-SILENCE": "warning",
+    "AU-LOUD-DIAL": "info",
 }
+LOW_DIALOGUE_SHARE = 0.15
+"""Below this speech share the platform's spec falls back to full-programme loudness."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,9 @@ class AudioMeasurement:
     sample_peak_dbfs: float
     clipped_samples: int
     silences: tuple[tuple[float, float], ...]
+    dialogue_lufs: float = -math.inf
+    """Advisory: speech-activity approximation of dialogue-gated loudness."""
+    speech_fraction: float = 0.0
 
 
 def check_audio(measurement: AudioMeasurement, profile: AudioProfile) -> list[QcFinding]:
@@ -73,6 +83,20 @@ def check_audio(measurement: AudioMeasurement, profile: AudioProfile) -> list[Qc
             f"programme loudness {loud}, outside {profile.target_lufs:g} +/- "
             f"{profile.tolerance_lu:g} LU",
             _finite(m.integrated_lufs),
+            f"{low:g}..{high:g}",
+        )
+    if math.isfinite(m.dialogue_lufs) and not (low <= m.dialogue_lufs <= high):
+        note = (
+            f"; speech in {m.speech_fraction:.0%} of the programme, under "
+            f"{LOW_DIALOGUE_SHARE:.0%}: the low-dialogue profile may apply"
+            if m.speech_fraction < LOW_DIALOGUE_SHARE
+            else ""
+        )
+        add(
+            "AU-LOUD-DIAL",
+            f"dialogue loudness about {m.dialogue_lufs:.1f} LKFS (advisory speech-activity "
+            f"estimate), outside {profile.target_lufs:g} +/- {profile.tolerance_lu:g} LU{note}",
+            round(m.dialogue_lufs, 2),
             f"{low:g}..{high:g}",
         )
     if m.true_peak_dbtp > profile.max_true_peak_dbtp:

@@ -16,6 +16,13 @@ measured block by block so that an hour of 5.1 never has to be in memory at once
   verdicts keep a margin (docs/quality.md). Only the 100 ms chunks whose largest sample,
   times the interpolator's gain bound, could beat the peak found so far are oversampled:
   the result equals oversampling everything.
+- **Dialogue loudness (advisory)**: the platform's dialogue-gated figure comes from a
+  proprietary speech detector, so it cannot be reproduced. As a documented approximation,
+  the dialogue signal (the centre channel of 5.1, else the mean of the channels) is split
+  into the speech band (300-3,400 Hz, 4th-order Butterworth) and the rest; a 100 ms hop is
+  speech-like when at least ``SPEECH_BAND_SHARE`` of its energy lies in the band and it is
+  above the absolute gate; the gating blocks made only of speech-like hops are gated as
+  BS.1770 gates the programme. It is an estimate for mixers, never a verdict.
 """
 
 from __future__ import annotations
@@ -41,6 +48,10 @@ _LEFT, _RIGHT = 5, 6
 """An interpolated value between samples i and i+1 depends on samples i-5 .. i+6 (49 taps)."""
 SURROUND_WEIGHT = 1.41
 """BS.1770-4 Table 3: +1.5 dB for the surround channels."""
+SPEECH_BAND = (300.0, 3400.0)
+SPEECH_BAND_SHARE = 0.7
+"""Share of a hop's energy in the speech band that makes it speech-like (voiced speech keeps
+most of its energy there; music beds, effects and room tone spread wider)."""
 
 
 def k_weighting(rate: float) -> FloatArray:
@@ -111,6 +122,10 @@ class LoudnessMeter:
     _tail: FloatArray = field(init=False, repr=False)
     _phase_weights: FloatArray = field(init=False, repr=False)
     _bound: float = field(init=False)
+    _speech_sos: FloatArray = field(init=False, repr=False)
+    _speech_state: FloatArray = field(init=False, repr=False)
+    _speech_pending: FloatArray = field(init=False, repr=False)
+    _speech_hops: list[FloatArray] = field(init=False, repr=False)
     true_peak: float = 0.0
     sample_peak: float = 0.0
     clipped: int = 0
@@ -133,6 +148,13 @@ class LoudnessMeter:
         self._phase_weights = np.where(inside, taps[np.clip(index, 0, len(taps) - 1)], 0.0)
         self._bound = float(np.abs(self._phase_weights).sum(axis=0).max())
         self._tail = np.zeros((_LEFT + _RIGHT, self.channels))
+        high = min(SPEECH_BAND[1], 0.45 * self.rate)
+        self._speech_sos = signal.butter(
+            2, (SPEECH_BAND[0], high), btype="bandpass", fs=self.rate, output="sos"
+        )
+        self._speech_state = np.zeros((self._speech_sos.shape[0], 2))
+        self._speech_pending = np.zeros((0, 2))
+        self._speech_hops = []
 
     def feed(self, block: npt.ArrayLike) -> None:
         x = np.asarray(block, dtype=np.float64)
@@ -154,6 +176,38 @@ class LoudnessMeter:
             sums = squared[:whole].reshape(-1, self._hop, self.channels).sum(axis=1)
             self._hops.append(sums)
         self._pending = squared[whole:]
+        self._feed_dialogue(x)
+
+    def _feed_dialogue(self, x: FloatArray) -> None:
+        """Speech-band and total energy of the dialogue signal per 100 ms hop."""
+        voice = x[:, 2] if self.channels == 6 else x.mean(axis=1)
+        band, self._speech_state = signal.sosfilt(self._speech_sos, voice, zi=self._speech_state)
+        pairs = np.concatenate(
+            [self._speech_pending, np.column_stack([band * band, voice * voice])]
+        )
+        whole = len(pairs) // self._hop * self._hop
+        if whole:
+            self._speech_hops.append(pairs[:whole].reshape(-1, self._hop, 2).sum(axis=1))
+        self._speech_pending = pairs[whole:]
+
+    def dialogue(self) -> tuple[float, float]:
+        """Advisory dialogue loudness (LKFS) and the share of the gated programme that is
+        speech-like (0-1): see the module's notes; ``-inf`` and 0 without speech."""
+        hops = self.hop_energies()
+        if len(hops) < BLOCK_HOPS or not self._speech_hops:
+            return -math.inf, 0.0
+        energy = np.concatenate(self._speech_hops)[: len(hops)]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(energy[:, 1] > 0, energy[:, 0] / energy[:, 1], 0.0)
+            loud = -0.691 + 10 * np.log10(hops) > ABSOLUTE_GATE
+        speech = (share >= SPEECH_BAND_SHARE) & loud
+        blocks = np.convolve(hops, np.ones(BLOCK_HOPS) / BLOCK_HOPS, mode="valid")
+        spoken = np.convolve(speech, np.ones(BLOCK_HOPS), mode="valid") == BLOCK_HOPS
+        audible = np.convolve(loud, np.ones(BLOCK_HOPS), mode="valid") == BLOCK_HOPS
+        fraction = float(spoken.sum() / audible.sum()) if audible.any() else 0.0
+        if not spoken.any():
+            return -math.inf, fraction
+        return _gated(blocks[spoken], RELATIVE_GATE), fraction
 
     def _peaks(self, x: FloatArray, *, final: bool = False) -> None:
         """Raise ``true_peak`` with the interpolated values between the samples of ``x``.
@@ -244,6 +298,7 @@ class LoudnessMeter:
 
     def summary(self) -> dict[str, Any]:
         self.finish()
+        dialogue, speech = self.dialogue()
         return {
             "integrated_lufs": self.integrated(),
             "loudness_range_lu": self.loudness_range(),
@@ -253,6 +308,8 @@ class LoudnessMeter:
             else -math.inf,
             "clipped_samples": self.clipped,
             "seconds": self.frames / self.rate,
+            "dialogue_lufs": dialogue,
+            "speech_fraction": speech,
         }
 
 

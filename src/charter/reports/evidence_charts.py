@@ -1,12 +1,14 @@
 """Charts of what evidence scans measured, for the audit's HTML report: selection rates by
 group with their intervals and the four-fifths line, exposure by provider group, drift by
-column. They are drawn from the results' ``evidence`` blocks of the audit JSON."""
+column, subtitle problems over the running time, programme loudness against its band.
+They are drawn from the results' ``evidence`` blocks of the audit JSON."""
 
 from __future__ import annotations
 
 from html import escape
 from typing import Any
 
+from charter.reports.qc_html import loudness_summary, subtitle_timeline
 from charter.reports.svg_charts import Bar, Estimate, bar_chart, interval_chart
 
 _FINE, _ADVERSE, _SMALL = "#2f6db5", "#b3261e", "#8a939c"
@@ -23,6 +25,10 @@ def evidence_section(results: list[dict[str, Any]]) -> str:
             charts += _exposure_charts(result, evidence, number)
         elif result["check"] == "monitoring.drift" and "columns" in evidence:
             charts.append(_drift_chart(result, evidence, number))
+        elif result["check"] == "quality.subtitles" and "deliverables" in evidence:
+            charts += _subtitle_charts(result, evidence, number)
+        elif result["check"] == "quality.audio" and "deliverables" in evidence:
+            charts += _loudness_charts(result, evidence, number)
     if not charts:
         return ""
     return (
@@ -125,6 +131,49 @@ def _drift_chart(result: dict[str, Any], evidence: dict[str, Any], number: int) 
         maximum=top,
         ticks=(0, limit, top),
     )
+
+
+def _subtitle_charts(result: dict[str, Any], evidence: dict[str, Any], number: int) -> list[str]:
+    """A timeline of the problems in each subtitle file that has any."""
+    charts = []
+    owner = result["system"] or "use cases"
+    for deliverable in evidence["deliverables"].values():
+        for index, (name, facts) in enumerate(deliverable.get("files", {}).items()):
+            if not facts.get("timeline"):
+                continue
+            chart = subtitle_timeline(
+                facts["timeline"], facts.get("duration_ms"), f"tt-{number}-{index}", name
+            )
+            title = f"{owner}: subtitle problems in {name}"
+            charts.append(f"<h3>{escape(title)}</h3>{chart}")
+    return charts
+
+
+def _loudness_charts(result: dict[str, Any], evidence: dict[str, Any], number: int) -> list[str]:
+    """Programme loudness of each audio deliverable against its profile's band."""
+    charts = []
+    owner = result["system"] or "use cases"
+    for index, (deliverable_id, deliverable) in enumerate(evidence["deliverables"].items()):
+        files = [
+            {"path": name, **facts}
+            for name, facts in deliverable.get("files", {}).items()
+            if "target_lufs" in facts or "error" in facts
+        ]
+        measured = [f for f in files if "target_lufs" in f]
+        if not measured:
+            continue
+        band = measured[0]
+        profile = {
+            "id": deliverable.get("profile"),
+            "target_lufs": band["target_lufs"],
+            "tolerance_lu": band["tolerance_lu"],
+            "max_true_peak_dbtp": band["max_true_peak_dbtp"],
+        }
+        title = f"{owner}: programme loudness of {deliverable_id}"
+        charts.append(
+            f"<h3>{escape(title)}</h3>" + loudness_summary(files, profile, f"loud-{number}-{index}")
+        )
+    return charts
 
 
 def _slug(text: str) -> str:

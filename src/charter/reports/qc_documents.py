@@ -1,5 +1,5 @@
-"""``charter qc`` documents: JSON (``charter.qc.subtitles/v1``, ``charter.qc.audio/v1``)
-and tables."""
+"""``charter qc`` documents: JSON (``charter.qc.subtitles/v1``, ``charter.qc.audio/v1``,
+``charter.qc.artwork/v1``, ``charter.qc.text/v1``) and tables."""
 
 from __future__ import annotations
 
@@ -12,12 +12,14 @@ from rich.console import Console
 from rich.table import Table
 
 from charter.quality.timed_text_rules import QcFinding
-from charter.services.qc import ArtworkRun, AudioRun, SubtitleRun
+from charter.services.qc import ArtworkRun, AudioRun, SubtitleRun, TextRun
 
 SCHEMA = "charter.qc.subtitles/v1"
 ARTWORK_FINDING = ("rule", "message", "severity", "value", "limit")
 AUDIO_FINDING = ("rule", "start_ms", "end_ms", *ARTWORK_FINDING[1:])
 SUBTITLE_FINDING = ("rule", "event", *AUDIO_FINDING[1:])
+TEXT_FINDING = ("rule", "event", *ARTWORK_FINDING[1:])
+"""A text finding's ``event`` is the 1-based entry (field) of the file."""
 """The fields of a finding each document shows (an audio or image finding has no event)."""
 
 
@@ -38,6 +40,7 @@ def subtitles_document(run: SubtitleRun) -> dict[str, Any]:
                 "format": result.format,
                 "events": result.events,
                 "fps": result.fps,
+                "duration_ms": result.duration_ms,
                 "status": "error"
                 if result.error
                 else ("fail" if result.errors else ("warn" if result.warnings else "pass")),
@@ -119,6 +122,8 @@ def audio_document(run: AudioRun) -> dict[str, Any]:
                 "integrated_lufs": _number(m.integrated_lufs),
                 "true_peak_dbtp": _number(m.true_peak_dbtp),
                 "loudness_range_lu": _number(m.loudness_range_lu),
+                "dialogue_lufs_advisory": _number(m.dialogue_lufs),
+                "speech_fraction": round(m.speech_fraction, 3),
                 "sample_peak_dbfs": _number(m.sample_peak_dbfs),
                 "clipped_samples": m.clipped_samples,
             }
@@ -127,7 +132,13 @@ def audio_document(run: AudioRun) -> dict[str, Any]:
     profile = run.profile
     return {
         "schema": AUDIO_SCHEMA,
-        "profile": {"id": profile.id, "title": profile.title},
+        "profile": {
+            "id": profile.id,
+            "title": profile.title,
+            "target_lufs": profile.target_lufs,
+            "tolerance_lu": profile.tolerance_lu,
+            "max_true_peak_dbtp": profile.max_true_peak_dbtp,
+        },
         "files": files,
     }
 
@@ -207,4 +218,56 @@ def render_artwork_table(document: dict[str, Any], width: int = 120) -> str:
             entry["error"] or "; ".join(f"{f['rule']}: {f['message']}" for f in entry["findings"]),
         )
     console.print(table)
+    return buffer.getvalue()
+
+
+TEXT_SCHEMA = "charter.qc.text/v1"
+
+
+def text_document(run: TextRun) -> dict[str, Any]:
+    files = []
+    for result in run.files:
+        entry: dict[str, Any] = {
+            "path": result.path,
+            "entries": result.entries,
+            "verdict": result.verdict,
+            "error": result.error,
+            "findings": _findings(result.findings, TEXT_FINDING),
+        }
+        if result.scores is not None:
+            entry["reference"] = result.scores.as_dict()
+        files.append(entry)
+    return {
+        "schema": TEXT_SCHEMA,
+        "profile": {"id": run.profile.id, "title": run.profile.title},
+        "files": files,
+    }
+
+
+def render_text_table(document: dict[str, Any], width: int = 120) -> str:
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, force_terminal=False, no_color=True)
+    console.print(f"Text QC against {document['profile']['id']}")
+    table = Table("file", "entries", "chrF", "verdict", "findings")
+    for entry in document["files"]:
+        chrf = entry.get("reference", {}).get("chrf")
+        table.add_row(
+            entry["path"],
+            str(entry["entries"]),
+            "-" if chrf is None else f"{chrf:.1f}",
+            entry["verdict"],
+            entry["error"]
+            or "; ".join(
+                f"{f['rule']}{'' if f['severity'] == 'error' else ' (' + f['severity'] + ')'}: "
+                f"{f['message']}"
+                for f in entry["findings"]
+            ),
+        )
+    console.print(table)
+    for entry in document["files"]:
+        signature = entry.get("reference", {}).get("chrf_signature")
+        if signature:
+            console.print(f"chrF signature: {signature}")
+            console.print(f"BLEU signature: {entry['reference']['bleu_signature']}")
+            break
     return buffer.getvalue()

@@ -356,3 +356,145 @@ def grouped_bar_chart(
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One span on a timeline lane (a subtitle event that breaks a rule)."""
+
+    lane: str
+    start: float
+    """Seconds from the start of the file."""
+    end: float
+    text: str
+    colour: str
+
+
+def timeline_chart(
+    marks: list[Mark],
+    *,
+    lanes: list[str],
+    duration: float,
+    chart_id: str,
+    title: str,
+    description: str,
+) -> str:
+    """One lane per rule across the file's running time (mm:ss axis); each mark is at least
+    2 px wide so a short event stays visible, and names its time and problem."""
+    label_width, plot_width, row, top = 110, 720, 22, 8
+    width = label_width + plot_width + 20
+    height = top + row * max(len(lanes), 1) + 26
+    span = max(duration, 1.0)
+    parts = [_open(chart_id, title, description, width, height)]
+    step = _time_step(span)
+    tick = 0.0
+    while tick <= span + 1e-9:
+        x = label_width + plot_width * tick / span
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{top + row * len(lanes)}" '
+            'stroke="#d0d4d9" stroke-width="1"/>'
+            f'<text x="{x:.1f}" y="{top + row * len(lanes) + 16}" text-anchor="middle" '
+            f'fill="#4a5560" {_FONT}>{_clock(tick)}</text>'
+        )
+        tick += step
+    for i, lane in enumerate(lanes):
+        parts.append(
+            f'<text x="{label_width - 8}" y="{top + i * row + 15}" text-anchor="end" '
+            f'fill="#1f2933" {_FONT}>{escape(lane)}</text>'
+        )
+    index = {lane: i for i, lane in enumerate(lanes)}
+    for mark in marks:
+        if mark.lane not in index:
+            continue
+        y = top + index[mark.lane] * row + 4
+        x = label_width + plot_width * max(0.0, mark.start) / span
+        length = max(2.0, plot_width * max(0.0, mark.end - mark.start) / span)
+        parts.append(
+            f'<rect x="{x:.1f}" y="{y}" width="{length:.1f}" height="14" '
+            f'fill="{escape(mark.colour)}"><title>{escape(mark.lane)} at '
+            f"{_clock(mark.start)}: {escape(mark.text)}</title></rect>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _time_step(span: float) -> float:
+    for step in (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600):
+        if span / step <= 10:
+            return float(step)
+    return 7200.0
+
+
+def _clock(seconds: float) -> str:
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One measured value against a target band (a file's loudness)."""
+
+    label: str
+    value: float | None
+    text: str
+    colour: str
+
+
+def band_chart(
+    readings: list[Reading],
+    *,
+    axis: tuple[float, float],
+    band: tuple[float, float],
+    band_label: str,
+    chart_id: str,
+    title: str,
+    description: str,
+) -> str:
+    """A dot per reading on a shared axis, with the target band shaded and labelled."""
+    label_width, plot_width, value_width, row, top = 290, 400, 190, 26, 22
+    low, high = axis
+    width = label_width + plot_width + value_width
+    height = top + row * max(len(readings), 1) + 26
+
+    def x_of(value: float) -> float:
+        clamped = max(low, min(high, value))
+        return label_width + plot_width * (clamped - low) / (high - low)
+
+    parts = [_open(chart_id, title, description, width, height)]
+    left, right = x_of(band[0]), x_of(band[1])
+    bottom = top + row * len(readings)
+    parts.append(
+        f'<rect x="{left:.1f}" y="{top}" width="{right - left:.1f}" height="{bottom - top}" '
+        f'fill="#dcebdc"><title>{escape(band_label)}</title></rect>'
+        f'<text x="{(left + right) / 2:.1f}" y="{top - 8}" text-anchor="middle" '
+        f'fill="#3d6b3d" {_FONT}>{escape(band_label)}</text>'
+    )
+    step = 5.0 if high - low <= 40 else 10.0
+    tick = low
+    while tick <= high + 1e-9:
+        x = x_of(tick)
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{bottom}" stroke="#d0d4d9"/>'
+            f'<text x="{x:.1f}" y="{bottom + 16}" text-anchor="middle" fill="#4a5560" '
+            f"{_FONT}>{tick:g}</text>"
+        )
+        tick += step
+    for i, reading in enumerate(readings):
+        y = top + i * row
+        parts.append(
+            f'<text x="{label_width - 8}" y="{y + 17}" text-anchor="end" fill="#1f2933" '
+            f"{_FONT}>{escape(reading.label)}</text>"
+        )
+        if reading.value is not None:
+            parts.append(
+                f'<circle cx="{x_of(reading.value):.1f}" cy="{y + 13}" r="6" '
+                f'fill="{escape(reading.colour)}"><title>{escape(reading.label)}: '
+                f"{escape(reading.text)}</title></circle>"
+            )
+        parts.append(
+            f'<text x="{label_width + plot_width + 10}" y="{y + 17}" fill="#1f2933" '
+            f"{_FONT}>{escape(reading.text)}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)

@@ -12,9 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from charter.domain.errors import InputError
-from charter.domain.quality_profiles import ArtworkProfile, AudioProfile, TimedTextProfile
+from charter.domain.quality_profiles import (
+    ArtworkProfile,
+    AudioProfile,
+    TextProfile,
+    TimedTextProfile,
+)
 from charter.quality.artwork_rules import ImageFacts, check_artwork
 from charter.quality.audio_rules import AudioMeasurement, check_audio
+from charter.quality.text_rules import TextDocument, TextScores, check_text
 from charter.quality.timed_text import TimedText
 from charter.quality.timed_text_rules import QcFinding, check_timed_text
 
@@ -29,6 +35,8 @@ class SubtitleResult:
     fps: float | None
     findings: list[QcFinding] = field(default_factory=list)
     error: str | None = None
+    duration_ms: int | None = None
+    """End of the last event: the running time a timeline spans."""
 
     @property
     def errors(self) -> int:
@@ -75,8 +83,16 @@ def qc_subtitles(
         rate = fps or (float(document.frame_rate) if document.frame_rate else None)
         rate = rate or profile.default_frame_rate
         findings = check_timed_text(document, profile, rate, shot_changes=shot_changes, skip=skip)
+        end = max((cue.end for cue in document.cues), default=0.0)
         results.append(
-            SubtitleResult(str(path), document.format, len(document.cues), rate, findings)
+            SubtitleResult(
+                str(path),
+                document.format,
+                len(document.cues),
+                rate,
+                findings,
+                duration_ms=round(end * 1000),
+            )
         )
     return SubtitleRun(profile, results, tuple(sorted(skip)))
 
@@ -157,3 +173,55 @@ def qc_artwork(
             continue
         results.append(ArtworkResult(str(path), image, check_artwork(image, profile)))
     return ArtworkRun(profile, results)
+
+
+@dataclass(frozen=True)
+class TextResult:
+    path: str
+    entries: int
+    findings: list[QcFinding] = field(default_factory=list)
+    scores: TextScores | None = None
+    error: str | None = None
+
+    @property
+    def verdict(self) -> str:
+        if self.error:
+            return "error"
+        if any(f.severity == "error" for f in self.findings):
+            return "fail"
+        return "warn" if self.findings else "pass"
+
+
+@dataclass(frozen=True)
+class TextRun:
+    profile: TextProfile
+    files: list[TextResult]
+
+
+def qc_text(
+    paths: Sequence[Path],
+    profile: TextProfile,
+    read: Callable[[Path, str], TextDocument],
+    *,
+    field_name: str | None = None,
+    maturity: str | None = None,
+    source: Path | None = None,
+    reference: Path | None = None,
+) -> TextRun:
+    """Check every text file; ``source`` and ``reference`` are read once (an unreadable one
+    is an ``InputError`` for the caller: every file would need it)."""
+    chosen = field_name or profile.default_field
+    original = read(source, chosen) if source else None
+    wanted = read(reference, chosen) if reference else None
+    results = []
+    for path in paths:
+        try:
+            document = read(path, chosen)
+        except InputError as exc:
+            results.append(TextResult(str(path), 0, error=str(exc)))
+            continue
+        findings, scores = check_text(
+            document, profile, maturity=maturity, source=original, reference=wanted
+        )
+        results.append(TextResult(str(path), len(document.entries), findings, scores))
+    return TextRun(profile, results)

@@ -67,6 +67,8 @@ def measure_audio(path: Path) -> AudioMeasurement:
         sample_peak_dbfs=summary["sample_peak_dbfs"],
         clipped_samples=summary["clipped_samples"],
         silences=tuple(meter.silences()),
+        dialogue_lufs=summary["dialogue_lufs"],
+        speech_fraction=summary["speech_fraction"],
     )
 
 
