@@ -19,6 +19,7 @@ install: $(STAMP)
 # Audit the bundled example partner: summary on the terminal, report.html beside it.
 # The example has planted violations, so the audit exits 1 by design; that is the demo.
 demo: $(STAMP)
+	$(BIN)/python tools/sign_example_media.py $(EXAMPLE)
 	$(BIN)/charter validate $(EXAMPLE)
 	$(BIN)/charter audit $(EXAMPLE) --as-of 2026-11-24 --output report.html; \
 	  status=$$?; [ $$status -le 1 ] || exit $$status

@@ -3,10 +3,13 @@ the planted violations listed in expected-findings.yaml and in its README table.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
+import shutil
 from datetime import date
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -34,9 +37,37 @@ FIELDS = ("pack", "requirement", "check", "system", "subject", "severity")
 Key = tuple[str, str, str, str | None, str, str]
 
 
+def _signer() -> ModuleType:
+    """``tools/sign_example_media.py``, which ``make demo`` runs."""
+    spec = importlib.util.spec_from_file_location(
+        "sign_example_media", ROOT / "tools" / "sign_example_media.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.fixture(scope="module")
-def workspace() -> Workspace:
-    return load_workspace(EXAMPLE)
+def signed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the example whose AI media are signed here, as ``make demo`` does (nothing
+    signed is committed; a signed file left by an earlier demo run is not copied)."""
+    signer = _signer()
+    root = tmp_path_factory.mktemp("example") / "northwind"
+    leftovers = shutil.ignore_patterns(signer.SIGNED_CARD.name, "*.provenance.json", ".charter")
+    shutil.copytree(EXAMPLE, root, ignore=leftovers)
+    written = signer.sign_example(root)
+    assert [p.relative_to(root) for p in written] == [
+        signer.SIGNED_CARD,
+        Path(f"{signer.SYNOPSES}.provenance.json"),
+    ]
+    return root
+
+
+@pytest.fixture(scope="module")
+def workspace(signed: Path) -> Workspace:
+    return load_workspace(signed)
 
 
 @pytest.fixture(scope="module")
@@ -144,15 +175,19 @@ def test_at_least_ten_requirements_are_violated(expected: list[Key]) -> None:
     assert {pack for pack, _ in requirements} == {"partner-ai-usage", "genai-content-production"}
 
 
-def test_readme_table_lists_the_expected_findings(expected: list[Key]) -> None:
+def test_readme_table_lists_the_expected_findings(expected: list[Key], report: AuditReport) -> None:
     rows = _readme_table()
     listed = [(row["requirement"], row["subject"]) for row in rows]
     assert len(listed) == len(set(listed)), "the README table lists a finding twice"
     assert set(listed) == {(requirement, subject) for _, requirement, _, _, subject, _ in expected}
+    located = {
+        (f.requirement, f.subject): f"{f.location.file}:{f.location.line}"
+        for f in report.findings
+        if f.location is not None
+    }
+    assert [int(row["#"]) for row in rows] == list(range(1, len(rows) + 1))
     for row in rows:
-        file, _, line = row["location"].rpartition(":")
-        assert (EXAMPLE / file).is_file(), row
-        assert 1 <= int(line) <= len((EXAMPLE / file).read_text(encoding="utf-8").splitlines())
+        assert row["location"] == located[(row["requirement"], row["subject"])], row
 
 
 def test_cli_validate_succeeds() -> None:
@@ -160,10 +195,12 @@ def test_cli_validate_succeeds() -> None:
     assert result.returncode == 0, result.stderr
 
 
-def test_cli_audit_json_reports_the_planted_violations(expected: list[Key], tmp_path: Path) -> None:
+def test_cli_audit_json_reports_the_planted_violations(
+    expected: list[Key], signed: Path, tmp_path: Path
+) -> None:
     result = run_cli(
         "audit",
-        str(EXAMPLE),
+        str(signed),
         "--as-of",
         AS_OF.isoformat(),
         "--no-store",
@@ -178,3 +215,26 @@ def test_cli_audit_json_reports_the_planted_violations(expected: list[Key], tmp_
     assert document["as_of"] == AS_OF.isoformat()
     actual = [_key(f) for f in document["findings"] if f["status"] != "not_assessed"]
     assert sorted(actual, key=str) == sorted(expected, key=str)
+
+
+def test_html_report_draws_subtitle_timeline_and_loudness(
+    report: AuditReport, workspace: Workspace
+) -> None:
+    from charter.reports.audit_json import audit_document
+    from charter.reports.html import render_html
+
+    page = render_html(audit_document(report), resolve_packs(workspace, BuiltinPackLibrary()))
+    section = page[page.index('<section id="measurements">') :]
+    section = section[: section.index("</section>")]
+    timeline = "dub-pipeline: subtitle problems in deliverables/subtitles/ep101-en-US.ttml"
+    assert timeline in section
+    # the planted TT-CPL (event 3) and TT-CPS (event 4) errors, red, at their times
+    assert re.search(
+        r'fill="#b3261e"><title>TT-CPL at 0:12: event 3: line 1 has 48 characters', section
+    )
+    assert re.search(r'fill="#b3261e"><title>TT-CPS at 0:15: event 4: 28\.0 characters', section)
+    assert "dub-pipeline: programme loudness of harbour-lights-es-dub" in section
+    assert "-27 +/- 2 LU" in section
+    assert re.search(
+        r'<circle [^>]*fill="#b3261e"><title>ep101-es-419-dub.flac: -21\.\d LKFS', section
+    )
