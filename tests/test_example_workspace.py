@@ -236,5 +236,5 @@ def test_html_report_draws_subtitle_timeline_and_loudness(
     assert "dub-pipeline: programme loudness of harbour-lights-es-dub" in section
     assert "-27 +/- 2 LU" in section
     assert re.search(
-        r'<circle [^>]*fill="#b3261e"><title>ep101-es-419-dub.flac: -21\.\d LKFS', section
+        r'<circle [^>]*fill="#b3261e"><title>ep101-es-419-dub.wav: -21\.\d LKFS', section
     )

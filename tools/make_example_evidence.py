@@ -146,8 +146,9 @@ def qc_flags(rows: int = 4_000) -> pd.DataFrame:
 
 
 def dub_mix(path: Path, amplitude: float, seconds: float = 4.0, channels: int = 2) -> None:
-    """A short dub stem as 24-bit FLAC: a 1 kHz tone (K-weighting adds about 0.7 dB there)
-    whose loudness follows from its amplitude, so the planted loudness is exact."""
+    """A short dub stem as 24-bit PCM (WAV or FLAC by the suffix): a 1 kHz tone
+    (K-weighting adds about 0.7 dB there) whose loudness follows from its amplitude, so the
+    planted loudness is exact."""
     t = np.arange(int(48_000 * seconds)) / 48_000
     tone = amplitude * np.sin(2 * np.pi * 1000 * t)
     soundfile.write(path, np.repeat(tone[:, None], channels, axis=1), 48_000, subtype="PCM_24")
@@ -158,7 +159,7 @@ def main() -> None:
     audio = OUT.parent / "deliverables" / "audio"
     audio.mkdir(parents=True, exist_ok=True)
     # about -21.5 LKFS programme loudness: 5.5 LU over the dub spec's -27 (planted)
-    dub_mix(audio / "ep101-es-419-dub.flac", 0.084)
+    dub_mix(audio / "ep101-es-419-dub.wav", 0.084)
     campaign_offers().to_parquet(OUT / "campaign-offers.parquet", index=False)
     ticket_triage().to_csv(OUT / "ticket-triage.csv", index=False)
     casting_impressions().to_parquet(OUT / "casting-impressions.parquet", index=False)

@@ -151,9 +151,9 @@ class LoudnessMeter:
         high = min(SPEECH_BAND[1], 0.45 * self.rate)
         self._speech_sos = signal.butter(
             2, (SPEECH_BAND[0], high), btype="bandpass", fs=self.rate, output="sos"
-        )
-        self._speech_state = np.zeros((self._speech_sos.shape[0], 2))
-        self._speech_pending = np.zeros((0, 2))
+        ).astype(np.float32)
+        self._speech_state = np.zeros((self._speech_sos.shape[0], 2), dtype=np.float32)
+        self._speech_pending = np.zeros((2, 0), dtype=np.float32)
         self._speech_hops = []
 
     def feed(self, block: npt.ArrayLike) -> None:
@@ -179,16 +179,24 @@ class LoudnessMeter:
         self._feed_dialogue(x)
 
     def _feed_dialogue(self, x: FloatArray) -> None:
-        """Speech-band and total energy of the dialogue signal per 100 ms hop."""
-        voice = x[:, 2] if self.channels == 6 else x.mean(axis=1)
+        """Speech-band and total energy of the dialogue signal per 100 ms hop. An advisory
+        classifier, so it runs in float32 (sums in float64): a third of the float64 cost."""
+        if self.channels == 6:
+            voice = x[:, 2].astype(np.float32)
+        else:  # the mean of the channels (a matrix product: far faster than .mean here)
+            voice = (x @ np.full(self.channels, 1 / self.channels)).astype(np.float32)
         band, self._speech_state = signal.sosfilt(self._speech_sos, voice, zi=self._speech_state)
-        pairs = np.concatenate(
-            [self._speech_pending, np.column_stack([band * band, voice * voice])]
-        )
-        whole = len(pairs) // self._hop * self._hop
+        voice = np.concatenate([self._speech_pending[0], voice])
+        band = np.concatenate([self._speech_pending[1], band])
+        whole = len(voice) // self._hop * self._hop
         if whole:
-            self._speech_hops.append(pairs[:whole].reshape(-1, self._hop, 2).sum(axis=1))
-        self._speech_pending = pairs[whole:]
+            shape = (-1, self._hop)
+            self._speech_hops.append(
+                np.column_stack(
+                    [_hop_energy(band[:whole], shape), _hop_energy(voice[:whole], shape)]
+                )
+            )
+        self._speech_pending = np.stack([voice[whole:], band[whole:]])
 
     def dialogue(self) -> tuple[float, float]:
         """Advisory dialogue loudness (LKFS) and the share of the gated programme that is
@@ -311,6 +319,13 @@ class LoudnessMeter:
             "dialogue_lufs": dialogue,
             "speech_fraction": speech,
         }
+
+
+def _hop_energy(samples: npt.NDArray[np.float32], shape: tuple[int, int]) -> FloatArray:
+    """Sum of squares per hop, accumulated in float64."""
+    hops = samples.reshape(shape).astype(np.float64)
+    energy: FloatArray = np.einsum("ij,ij->i", hops, hops)
+    return energy
 
 
 def _gated(blocks: FloatArray, relative: float) -> float:

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from charter.quality.timed_text_rules import QcFinding
-from charter.services.qc import ArtworkRun, AudioRun, SubtitleRun, TextRun
+from charter.services.qc import ArtworkRun, AudioRun, SubtitleRun, TextRun, verdict_of
 
 SCHEMA = "charter.qc.subtitles/v1"
 ARTWORK_FINDING = ("rule", "message", "severity", "value", "limit")
@@ -41,9 +41,7 @@ def subtitles_document(run: SubtitleRun) -> dict[str, Any]:
                 "events": result.events,
                 "fps": result.fps,
                 "duration_ms": result.duration_ms,
-                "status": "error"
-                if result.error
-                else ("fail" if result.errors else ("warn" if result.warnings else "pass")),
+                "status": verdict_of(result.error, result.findings),
                 "error": result.error,
                 "findings": _findings(result.findings, SUBTITLE_FINDING),
             }

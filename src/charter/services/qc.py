@@ -25,6 +25,16 @@ from charter.quality.timed_text import TimedText
 from charter.quality.timed_text_rules import QcFinding, check_timed_text
 
 
+def verdict_of(error: str | None, findings: list[QcFinding]) -> str:
+    """``error`` when the file could not be read, ``fail`` on an error-severity finding,
+    ``warn`` on a warning, else ``pass`` (info findings never change the verdict)."""
+    if error:
+        return "error"
+    if any(f.severity == "error" for f in findings):
+        return "fail"
+    return "warn" if any(f.severity == "warning" for f in findings) else "pass"
+
+
 @dataclass(frozen=True)
 class SubtitleResult:
     """One subtitle file: its format, events, the frame rate the rules used, findings."""
@@ -106,11 +116,7 @@ class AudioResult:
 
     @property
     def verdict(self) -> str:
-        if self.error:
-            return "error"
-        if any(f.severity == "error" for f in self.findings):
-            return "fail"
-        return "warn" if any(f.severity == "warning" for f in self.findings) else "pass"
+        return verdict_of(self.error, self.findings)
 
 
 @dataclass(frozen=True)
@@ -151,7 +157,7 @@ class ArtworkResult:
 
     @property
     def verdict(self) -> str:
-        return "error" if self.error else ("fail" if self.findings else "pass")
+        return verdict_of(self.error, self.findings)
 
 
 @dataclass(frozen=True)
@@ -185,11 +191,7 @@ class TextResult:
 
     @property
     def verdict(self) -> str:
-        if self.error:
-            return "error"
-        if any(f.severity == "error" for f in self.findings):
-            return "fail"
-        return "warn" if self.findings else "pass"
+        return verdict_of(self.error, self.findings)
 
 
 @dataclass(frozen=True)

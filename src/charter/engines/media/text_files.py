@@ -15,7 +15,7 @@ from typing import Any
 
 from charter.domain.errors import InputError
 from charter.domain.sources import SourceMap
-from charter.engines.media.timed_text_files import decode
+from charter.engines.media.timed_text_files import decode, read_capped
 from charter.quality.text_rules import TextDocument, TextEntry
 from charter.sourcefiles.limits import MAX_FILE_BYTES
 from charter.sourcefiles.yaml_source import parse_yaml
@@ -25,14 +25,7 @@ STRUCTURED = (".yaml", ".yml", ".json")
 
 def read_text_document(path: Path, default_field: str) -> TextDocument:
     name = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError.at(name, 0, 0, f"file is {size} bytes, over {MAX_FILE_BYTES}")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError.at(name, 0, 0, f"cannot read file: {exc.strerror}") from exc
-    text = decode(raw, name)
+    text = decode(read_capped(path, MAX_FILE_BYTES), name)
     if path.suffix.lower() not in STRUCTURED:
         stripped = text.strip()
         if not stripped:

@@ -32,13 +32,7 @@ _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 def read_timed_text(path: Path) -> TimedText:
     """Read one subtitle file; ``InputError`` (file, line, column) when it cannot be read."""
     name = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_SUBTITLE_BYTES:
-            raise InputError.at(name, 0, 0, f"file is {size} bytes, over {MAX_SUBTITLE_BYTES}")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError.at(name, 0, 0, f"cannot read file: {exc.strerror}") from exc
+    raw = read_capped(path, MAX_SUBTITLE_BYTES)
     kind = _EXTENSIONS.get(path.suffix.lower()) or _sniff(raw)
     if kind is None:
         raise InputError.at(
@@ -48,6 +42,18 @@ def read_timed_text(path: Path) -> TimedText:
         return read_ttml(_parse_xml(raw, name))
     text = decode(raw, name)
     return read_srt(text) if kind == "srt" else read_webvtt(text)
+
+
+def read_capped(path: Path, limit: int) -> bytes:
+    """The file's bytes; a located error when it is over ``limit`` or cannot be read."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise InputError.at(name, 0, 0, f"file is {size} bytes, over {limit}")
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError.at(name, 0, 0, f"cannot read file: {exc.strerror}") from exc
 
 
 def decode(raw: bytes, name: str) -> str:
