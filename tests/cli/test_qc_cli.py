@@ -224,3 +224,23 @@ def test_html_loudness_summary_marks_files_outside_the_band(tmp_path: Path) -> N
     assert chart.count("<circle") == 2
     assert '#2f6db5"><title>on-target.wav' in chart
     assert '#b3261e"><title>loud.wav' in chart
+
+
+def test_folders_never_yield_provenance_records_and_slow_audio_is_refused(
+    tmp_path: Path,
+) -> None:
+    import numpy as np
+    import soundfile
+
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "s.txt").write_text("A keeper and a storm that lasts all night long.\n")
+    (texts / "s.txt.provenance.json").write_text('{"schema": "charter.provenance/v1"}')
+    result = run_cli("qc", "text", str(texts), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert [Path(f["path"]).name for f in json.loads(result.stdout)["files"]] == ["s.txt"]
+    slow = tmp_path / "slow.wav"
+    soundfile.write(slow, np.zeros((6_000, 1)), 600, subtype="PCM_16")
+    refused = run_cli("qc", "audio", str(slow), "--format", "json")
+    assert refused.returncode == 2
+    assert "sample rate 600 Hz is under 8000" in json.loads(refused.stdout)["files"][0]["error"]

@@ -42,7 +42,8 @@ def test_length_counts_graphemes_per_field() -> None:
     "text",
     [
         "As an AI language model, I cannot watch the episode, but here it is.",
-        "Sure! A lighthouse keeper finds a letter that changes everything.",
+        "Sure! Here is the synopsis: a lighthouse keeper finds a letter.",
+        "I\u2019m sorry, I can\u2019t write that. Here\u2019s the revised synopsis.",
         "A keeper meets [INSERT CHARACTER NAME] during the storm of the century.",
         "A keeper meets {{character}} during the storm of the century tonight.",
         "**Harbour Lights**: a keeper meets a stranger during the great storm.",
@@ -52,8 +53,17 @@ def test_model_artefacts_are_errors(text: str) -> None:
     assert ("TX-ARTIFACT", "error") in _rules(_doc(synopsis_short=text))
 
 
-def test_clean_text_has_no_artefact() -> None:
-    text = "As a storm closes the harbour, a keeper is sure of one thing: the light stays on."
+@pytest.mark.parametrize(
+    "text",
+    [
+        "As a storm closes the harbour, a keeper is sure of one thing: the light stays on.",
+        "Of course, nothing goes to plan when the keeper's brother comes home for winter.",
+        "Reborn as an AI assistant, a dead sheriff helps his town find the killer.",
+        "A hacker steals the training data of a rogue lab before the storm hits the coast.",
+        "- Where were you? - At the lighthouse, as every night since the storm began.",
+    ],
+)
+def test_ordinary_synopses_have_no_artefact(text: str) -> None:
     assert _rules(_doc(synopsis_short=text)) == []
 
 
@@ -63,7 +73,19 @@ def test_profanity_depends_on_the_maturity_rating() -> None:
     assert _rules(text, maturity="TV-MA") == []
     assert _rules(text) == [("TX-PROFANITY", "warning")]
     findings, _ = check_text(text, PROFILE, maturity="TV-PG")
-    assert findings[0].value == "damn, shitty"  # whole listed words, longest first
+    assert findings[0].value == "damn, shitty"  # listed word forms, whole words only
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dick Whittington walks to London to seek his fortune with his clever cat.",
+        "A whaling captain hunts Moby Dick across the oceans of the world.",
+        "By the pricking of her thumbs, the old nurse knows something wicked comes.",
+    ],
+)
+def test_names_and_longer_words_are_not_profanity(text: str) -> None:
+    assert _rules(_doc(synopsis_short=text), maturity="PG") == []
 
 
 def test_numbers_and_names_survive_translation() -> None:
@@ -80,6 +102,16 @@ def test_numbers_and_names_survive_translation() -> None:
         ("TX-NUM", "1987"),
         ("TX-NAME", "Ada Lind"),
     ]
+
+
+def test_number_separators_and_small_numbers_spelled_out() -> None:
+    source = _doc(synopsis_short="Three sisters and 15,000 sailors wait for 3 days in 1987.")
+    target = _doc(synopsis_short="Tres hermanas y 15 000 marineros esperan tres d\u00edas en 1987.")
+    assert _rules(target, source=source) == []
+    renamed = _doc(synopsis_short="\u00c9lodie and \u00d8rjan meet Ada in Troms\u00f8.")
+    lost = _doc(synopsis_short="Ella y \u00e9l conocen a Ada en la ciudad del norte.")
+    findings, _ = check_text(lost, PROFILE, source=renamed)
+    assert [(f.rule, f.value) for f in findings] == [("TX-NAME", "\u00d8rjan, Troms\u00f8")]
 
 
 def test_reference_scores_are_sacrebleu_with_signature() -> None:

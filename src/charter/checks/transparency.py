@@ -107,7 +107,8 @@ class ContentCredentials(DeliverableCheck):
     (``trainedAlgorithmicMedia``, ``compositeWithTrainedAlgorithmicMedia``,
     ``compositeSynthetic``) equal to the declared one; text and other files (subtitles,
     synopses) need a signed detached record ``<file>.provenance.json`` (``charter
-    provenance sign``) whose SHA-256 is the file's. With ``provenance.trust_anchors`` or
+    provenance sign``) whose SHA-256 is the file's; a record beside a media file does
+    not stand in for its manifest. With ``provenance.trust_anchors`` or
     ``record_keys`` set in ``charter.yaml``, the signer must also be trusted. A use case
     declared ``ideation`` or ``temporary`` that lists deliverables fails: its output must
     not be delivered. Validity proves integrity and signer, not that the stated source

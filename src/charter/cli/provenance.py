@@ -120,6 +120,8 @@ def verify(
     for path in paths:
         entry: dict[str, object] = {"path": str(path)}
         try:
+            if not path.is_file():
+                raise InputError.at(str(path), 0, 0, "no such file")
             provenance = files.provenance(path, trust_anchors, record_keys or [])
             findings = check_provenance(
                 provenance, declared, require_declaration=declared is not None

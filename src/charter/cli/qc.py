@@ -139,11 +139,16 @@ def _finish(
 
 
 def _expand(paths: list[Path], suffixes: tuple[str, ...] = SUBTITLE_SUFFIXES) -> list[Path]:
+    """Files named, and the files of the kind in folders (never provenance records)."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
             files += sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in suffixes
+                and not p.name.endswith(".provenance.json")
             )
         else:
             files.append(path)

@@ -78,7 +78,8 @@ class DeliverableFiles(Protocol):
 
     def matching(self, root: Path, pattern: str) -> list[Path]:
         """Files of ``pattern`` (a file, folder or glob relative to ``root``) that stay
-        inside ``root`` (a link leading outside is left out), sorted."""
+        inside ``root`` (a link leading outside is left out), sorted; provenance records
+        (``*.provenance.json``) are never deliverables themselves."""
         ...
 
     def timed_text(self, path: Path) -> TimedText:
@@ -124,6 +125,7 @@ class DeliverableFiles(Protocol):
     def provenance(
         self, path: Path, trust_anchors: Path | None, record_keys: list[Path]
     ) -> Provenance:
-        """The file's C2PA manifest (read offline) when it has one, else the signed detached
-        record beside it; trust from the anchor bundle and record keys (PEM files)."""
+        """Media C2PA embeds into: their manifest (read offline), or none. Other files (text):
+        the signed detached record beside them, or none. Trust from the anchor bundle and
+        the record keys (PEM files)."""
         ...

@@ -149,6 +149,12 @@ class TextField(StrictModel):
     max_graphemes: PositiveInt
     min_graphemes: Annotated[int, Field(ge=0)] = 0
 
+    @model_validator(mode="after")
+    def _ordered(self) -> TextField:
+        if self.min_graphemes > self.max_graphemes:
+            raise ValueError("min_graphemes is above max_graphemes")
+        return self
+
 
 class ArtefactPattern(StrictModel):
     """A leftover of a language model or a template (case-insensitive regular expression)."""
@@ -191,4 +197,7 @@ class TextProfile(StrictModel):
     def _default_field_known(self) -> TextProfile:
         if self.default_field not in self.fields:
             raise ValueError(f"default_field '{self.default_field}' is not in fields")
+        ids = [a.id for a in self.artefacts]
+        if len(ids) != len(set(ids)):
+            raise ValueError("artefact ids must be unique")
         return self

@@ -8,7 +8,7 @@ docs/quality.md).
 
 Rules (all error severity):
 
-- ``PV-PRESENT``: a C2PA manifest is embedded, or a detached record lies beside the file.
+- ``PV-PRESENT``: media carry an embedded C2PA manifest; text has a detached record beside it.
 - ``PV-VALID``: the manifest validates (``Valid``/``Trusted``); the record's signature
   verifies and its SHA-256 is the file's.
 - ``PV-TRUST``: signed under a configured trust anchor or record key (checked only when
@@ -34,8 +34,9 @@ Media`` is made without training data and is not GenAI)."""
 
 
 def short_source_type(value: str) -> str:
-    """``trainedAlgorithmicMedia`` from the IPTC URI or the bare term."""
-    return value.removeprefix(IPTC_SOURCE_TYPES).rsplit("/", 1)[-1]
+    """``trainedAlgorithmicMedia`` from the IPTC URI or the bare term; any other URI stays
+    whole (so ``http://x/trainedAlgorithmicMedia`` is not taken for the IPTC term)."""
+    return value.removeprefix(IPTC_SOURCE_TYPES)
 
 
 @dataclass(frozen=True)
@@ -105,20 +106,12 @@ class Provenance:
 def check_provenance(
     provenance: Provenance, declared: str | None, *, require_declaration: bool = True
 ) -> list[QcFinding]:
-    """A manifest is judged when there is one; else the record; a file C2PA embeds into
-    with neither lacks a manifest. Without ``require_declaration`` (``charter provenance
-    verify`` without ``--declared``) any AI source type passes PV-DST."""
-    if provenance.credentials is not None:
+    """Media C2PA embeds into are judged on their manifest only (a detached record could
+    be made by anyone for a stripped file); other files on their record. Without
+    ``require_declaration`` (``charter provenance verify`` without ``--declared``) any AI
+    source type passes PV-DST."""
+    if provenance.embeddable:
         return check_credentials(provenance.credentials, declared, require_declaration)
-    if provenance.record is None and provenance.embeddable:
-        return [
-            _error(
-                "PV-PRESENT",
-                "no C2PA manifest is embedded and no signed record lies beside it",
-                None,
-                "C2PA manifest",
-            )
-        ]
     return check_record(provenance.record, declared, require_declaration)
 
 

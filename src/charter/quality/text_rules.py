@@ -27,8 +27,8 @@ import regex
 from charter.domain.quality_profiles import TextProfile
 from charter.quality.timed_text_rules import QcFinding, Severity
 
-_NUMBER = re.compile(r"\d+(?:[.,\u202f\u00a0]\d+)*")
-_SENTENCE_START = re.compile(r"(?:^|[.!?:…]\s+)([A-Z][\w'\u2019-]+)")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_SENTENCE_START = regex.compile(r"(?:^|[.!?:…]\s+)(\p{Lu}[\p{L}'\u2019-]*)")
 
 
 @dataclass(frozen=True)
@@ -221,38 +221,56 @@ def _profanity_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
     if not words:
         return None
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"\b({alternatives})(?:s|es|ed|ing|er|ers)?\b", re.IGNORECASE)
+    return re.compile(rf"\b({alternatives})\b", re.IGNORECASE)
 
 
 def _profanity(text: str, words: tuple[str, ...]) -> list[str]:
+    """Listed word forms, whole words; a capitalised one inside a sentence, or followed by
+    another capitalised word, is a name ("Moby Dick", "Dick Whittington")."""
     pattern = _profanity_pattern(words)
     if pattern is None:
         return []
-    return sorted({m.group(1).lower() for m in pattern.finditer(text)})
+    starts = {m.start(1) for m in _SENTENCE_START.finditer(text)}
+    found = set()
+    for match in pattern.finditer(text):
+        word = match.group(1)
+        if word[0].isupper():
+            following = text[match.end() :].lstrip()
+            if match.start() not in starts or following[:1].isupper():
+                continue
+        found.add(word.lower())
+    return sorted(found)
+
+
+_SPELLED_OUT = 10
+"""Numbers up to ten are often written as words in a translation (style guides ask for it),
+so only larger numbers must survive as digits."""
 
 
 def _numbers(text: str) -> set[str]:
-    """Numbers with their separators dropped: 1,500 and 1.500 (es) are the same number."""
-    return {re.sub(r"[.,\u202f\u00a0]", "", n) for n in _NUMBER.findall(text)}
+    """Numbers with their group separators dropped: 1,500, 1.500 and 1 500 are one number."""
+    joined = regex.sub(r"(?<=\d)[ \u00a0\u202f](?=\d{3}\b)", "", text)
+    numbers = {re.sub(r"[.,]", "", n) for n in _NUMBER.findall(joined)}
+    return {n for n in numbers if not (n.isdigit() and int(n) <= _SPELLED_OUT)}
+
+
+_WORD_RUN = regex.compile(r"\b\p{Lu}[\p{L}'\u2019-]+(?:\s+\p{Lu}[\p{L}'\u2019-]+)*")
 
 
 def _names(text: str) -> list[str]:
     """Capitalised words that do not start a sentence: a heuristic for names. A text in
     title case (most words capitalised, like a title) names nothing this way."""
-    words = re.findall(r"[^\W\d_]+", text)
+    words = regex.findall(r"\p{L}+", text)
     if words and sum(w[0].isupper() for w in words) > 0.6 * len(words):
         return []
     starts = {m.start(1) for m in _SENTENCE_START.finditer(text)}
     names: list[str] = []
-    for match in re.finditer(r"\b[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+)*", text):
-        start = match.start()
-        name = match.group(0)
-        if start in starts:  # drop the sentence-initial word, keep the rest of the run
-            rest = name.split(None, 1)
-            if len(rest) < 2:
-                continue
-            name = rest[1]
-        if len(name) > 1 and name not in names:
+    for match in _WORD_RUN.finditer(text):
+        parts = [regex.split(r"['\u2019]", p)[0] for p in match.group(0).split()]
+        if match.start() in starts:  # drop the sentence-initial word, keep the rest
+            parts = parts[1:]
+        name = " ".join(p for p in parts if len(p) > 1)
+        if name and name not in names:
             names.append(name)
     return names
 

@@ -137,10 +137,13 @@ def _subtitle_charts(result: dict[str, Any], evidence: dict[str, Any], number: i
     """A timeline of the problems in each subtitle file that has any."""
     charts = []
     owner = result["system"] or "use cases"
-    for deliverable in evidence["deliverables"].values():
-        for index, (name, facts) in enumerate(deliverable.get("files", {}).items()):
-            if not facts.get("timeline"):
-                continue
+    files = [
+        (name, facts)
+        for deliverable in evidence["deliverables"].values()
+        for name, facts in deliverable.get("files", {}).items()
+    ]
+    for index, (name, facts) in enumerate(files):  # numbered across deliverables: ids unique
+        if facts.get("timeline"):
             chart = subtitle_timeline(
                 facts["timeline"], facts.get("duration_ms"), f"tt-{number}-{index}", name
             )

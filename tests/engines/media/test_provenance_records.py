@@ -70,6 +70,7 @@ def test_canonical_json_is_key_order_independent() -> None:
             "signature:",
         ),
         (b" " * (1 << 20) + b"{}", "over 1 MiB"),
+        (b"[" * 200_000, "nested too deeply"),
     ],
 )
 def test_broken_records_are_located_errors(tmp_path: Path, content: bytes, message: str) -> None:
@@ -86,3 +87,26 @@ def test_no_record_is_none(tmp_path: Path) -> None:
     text = tmp_path / "s.txt"
     text.write_text("x", encoding="utf-8")
     assert read_record(text, frozenset(), fingerprint_of) is None
+
+
+def test_a_payload_that_cannot_be_encoded_is_a_located_error(
+    signed: tuple[Path, Ed25519PrivateKey],
+) -> None:
+    text, _ = signed
+    record_file = text.with_name(text.name + ".provenance.json")
+    record = json.loads(record_file.read_text())
+    record["payload"]["tool"] = "\ud800"  # a lone surrogate: JSON allows it, UTF-8 does not
+    record_file.write_text(json.dumps(record))
+    with pytest.raises(InputError) as caught:
+        read_record(text, frozenset(), fingerprint_of)
+    assert "synopsis.txt.provenance.json" in str(caught.value)
+
+
+def test_a_record_without_its_file_is_a_located_error(
+    signed: tuple[Path, Ed25519PrivateKey],
+) -> None:
+    text, _ = signed
+    text.unlink()
+    with pytest.raises(InputError) as caught:
+        read_record(text, frozenset(), fingerprint_of)
+    assert "synopsis.txt" in str(caught.value)

@@ -25,6 +25,11 @@ _BIT_DEPTHS = {
 }
 
 
+MIN_SAMPLE_RATE = 8_000
+"""Below this the K-weighting and speech-band filters cannot be designed (and no delivery
+format is that slow)."""
+
+
 def measure_audio(path: Path) -> AudioMeasurement:
     """Format and loudness of one file; ``InputError`` when it cannot be read."""
     import soundfile
@@ -38,6 +43,10 @@ def measure_audio(path: Path) -> AudioMeasurement:
         raise InputError.at(name, 0, 0, f"not a readable audio file: {_first_line(exc)}") from exc
     if info.frames <= 0 or info.samplerate <= 0 or info.channels <= 0:
         raise InputError.at(name, 0, 0, "the audio file holds no samples")
+    if info.samplerate < MIN_SAMPLE_RATE:
+        raise InputError.at(
+            name, 0, 0, f"sample rate {info.samplerate} Hz is under {MIN_SAMPLE_RATE}: not a mix"
+        )
     if info.format == "WAV":
         _check_wav_length(path, name)
     meter = LoudnessMeter(int(info.samplerate), int(info.channels))

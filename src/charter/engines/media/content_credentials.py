@@ -2,7 +2,8 @@
 throwaway certificate chain tests and the demo sign with.
 
 Reading never touches the network: remote manifests and OCSP are not fetched, so a file
-whose manifest lives only at a URL reads as having none. Trust is configuration: without
+whose manifest lives only at a URL is an error for that file ("must fetch remote
+manifests"), never a silent pass. Trust is configuration: without
 trust anchors a manifest can be ``Valid`` at best; with them, ``Trusted`` when its signing
 certificate chains to one.
 """

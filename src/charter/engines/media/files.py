@@ -16,6 +16,7 @@ from charter.domain.quality_profiles import (
 )
 from charter.engines.media.audio_files import measure_audio
 from charter.engines.media.image_files import read_image
+from charter.engines.media.provenance_records import SUFFIX as RECORD_SUFFIX
 from charter.engines.media.text_files import read_text_document
 from charter.engines.media.timed_text_files import read_frame_list, read_glyph_list, read_timed_text
 from charter.quality.artwork_rules import ImageFacts
@@ -45,7 +46,11 @@ class MediaFiles:
             found = [candidate]
         else:
             found = [p for p in root.glob(pattern) if p.is_file()]
-        return sorted(p for p in found if p.resolve().is_relative_to(base))
+        return sorted(
+            p
+            for p in found
+            if p.resolve().is_relative_to(base) and not p.name.endswith(RECORD_SUFFIX)
+        )
 
     def timed_text(self, path: Path) -> TimedText:
         return read_timed_text(path)
@@ -83,14 +88,11 @@ class MediaFiles:
         from charter.engines.media.content_credentials import can_embed, read_credentials
         from charter.engines.media.provenance_records import read_record
 
-        embeddable = can_embed(path)
-        if embeddable:
+        if can_embed(path):  # media carry their manifest; a record beside them does not count
             anchors = _read_pem(trust_anchors, "CERTIFICATE") if trust_anchors else None
-            credentials = read_credentials(path, anchors)
-            if credentials is not None:
-                return Provenance(True, credentials, None)
+            return Provenance(True, read_credentials(path, anchors), None)
         record = read_record(path, self._trusted_keys(record_keys), self.fingerprint)
-        return Provenance(embeddable, None, record)
+        return Provenance(False, None, record)
 
     def _trusted_keys(self, record_keys: list[Path]) -> frozenset[str]:
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey

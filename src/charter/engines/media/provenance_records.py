@@ -115,6 +115,8 @@ def read_record(path: Path, trusted_keys: frozenset[str], fingerprint: Any) -> R
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         line = getattr(exc, "lineno", 0)
         raise InputError.at(name, line, 0, f"not a JSON provenance record: {exc}") from exc
+    except RecursionError as exc:  # [[[[... nested past the parser's depth
+        raise InputError.at(name, 1, 1, "not a provenance record: nested too deeply") from exc
     if not isinstance(record, dict) or record.get("schema") != SCHEMA:
         raise InputError.at(name, 1, 1, f"schema is not {SCHEMA}")
     payload = record.get("payload")
@@ -133,8 +135,13 @@ def read_record(path: Path, trusted_keys: frozenset[str], fingerprint: Any) -> R
         valid = True
     except InvalidSignature:
         valid = False
+    except (UnicodeError, RecursionError, TypeError, ValueError) as exc:
+        raise InputError.at(name, 1, 1, f"payload cannot be canonicalised: {exc}") from exc
     signer = fingerprint(key)
-    sha256, _ = file_digest(path)
+    try:
+        sha256, _ = file_digest(path)
+    except OSError as exc:
+        raise InputError.at(str(path), 0, 0, f"cannot read file: {exc.strerror}") from exc
     source_type = payload.get("digital_source_type")
     return RecordFacts(
         digest_matches=payload.get("sha256") == sha256,
