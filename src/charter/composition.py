@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,13 +16,16 @@ if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
     from charter.checks.registry import CheckRegistry
+    from charter.domain.pii_catalogue import PiiCatalogue
     from charter.domain.quality_profiles import ArtworkProfile, AudioProfile, TimedTextProfile
     from charter.domain.workspace import Workspace
     from charter.engines.keys.keystore import KeyStore
     from charter.engines.media.files import MediaFiles
     from charter.engines.scan.scanner import IbisScanner
     from charter.engines.store.runs import SqlRunStore
+    from charter.engines.text.block_scanner import BlockScanner
     from charter.guidelines.library import BuiltinPackLibrary
+    from charter.privacy.text_blocks import TextBlock
     from charter.quality.artwork_rules import ImageFacts
     from charter.quality.audio_rules import AudioMeasurement
     from charter.quality.timed_text import TimedText
@@ -106,6 +109,21 @@ def scanner(engine: str = "duckdb", *, progress: bool = False) -> IbisScanner:
     return IbisScanner(engine, _progress_bar() if progress else None)
 
 
+def byte_progress(total: int) -> Callable[[int | None], None]:
+    """A bar on stderr (when it is a terminal) fed with bytes done; ``None`` ends it."""
+    bar = _progress_bar()
+    done = [0]
+
+    def report(step: int | None) -> None:
+        if step is None:
+            bar(1.0)
+            return
+        done[0] += step
+        bar(min(done[0] / total, 0.999) if total else None)
+
+    return report
+
+
 def _progress_bar() -> Callable[[float | None], None]:
     import sys
 
@@ -135,6 +153,45 @@ def _progress_bar() -> Callable[[float | None], None]:
         bar.update(state["task"], total=1.0 if share is not None else None, completed=share or 0)
 
     return report
+
+
+def pii_catalogue(reference: str = "pii/default") -> PiiCatalogue:
+    """The built-in PII catalogue or a partner's catalogue file."""
+    from charter.guidelines.profiles import load_pii_catalogue
+
+    return load_pii_catalogue(reference)
+
+
+def pii_block_reader() -> Callable[[Path], Iterator[TextBlock]]:
+    """Streams a text file in blocks of whole lines (``InputError`` when it is not text)."""
+    from charter.engines.text.text_files import read_blocks
+
+    return read_blocks
+
+
+def pii_scanner(
+    catalogue: PiiCatalogue, entities: list[str] | None, threshold: float | None, jobs: int
+) -> BlockScanner:
+    """The detector over blocks, in ``jobs`` processes."""
+    from charter.engines.text.block_scanner import BlockScanner
+
+    return BlockScanner(catalogue, entities, threshold, jobs, ner_recognizers())
+
+
+def ner_recognizers() -> list[Any]:
+    """Model-based recognizers installed as ``charter.ner`` entry points (none built in)."""
+    from importlib.metadata import entry_points
+
+    return [entry.load()() for entry in entry_points(group="charter.ner")]
+
+
+def hmac_key(workspace_dir: Path | None) -> tuple[bytes, str]:
+    """The key that digests found values, and its public id: the workspace's (``charter
+    keys``), or outside a workspace the user's ``standalone`` key (made on first use)."""
+    store = keystore()
+    name = workspace(workspace_dir).config.partner.id if workspace_dir else "standalone"
+    store.create_hmac_key(name)
+    return store.hmac_key(name), store.hmac_key_id(name)
 
 
 def deliverables() -> MediaFiles:

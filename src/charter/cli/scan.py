@@ -386,3 +386,101 @@ def _load_profile(path: Path) -> ReferenceProfile:
         return ReferenceProfile.from_json(data)
     except (ValueError, TypeError, KeyError) as exc:
         raise InputError.at(str(path), 0, 0, f"not a reference profile: {exc}") from exc
+
+
+@app.command("pii")
+def pii(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Text files (transcripts, prompts, logs, JSONL) or folders."),
+    ],
+    entities: Annotated[
+        list[str] | None,
+        typer.Option("--entities", help="Entities to look for: EMAIL_ADDRESS[,PHONE_NUMBER]."),
+    ] = None,
+    threshold: Annotated[
+        float | None,
+        typer.Option("--threshold", min=0.0, max=1.0, help="Lowest score reported (default 0.5)."),
+    ] = None,
+    catalogue: Annotated[
+        str,
+        typer.Option("--catalogue", help="pii/default or a catalogue file (own patterns)."),
+    ] = "pii/default",
+    workspace_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--workspace",
+            help="Workspace whose HMAC key digests the findings (default: the user's "
+            "standalone key).",
+        ),
+    ] = None,
+    jobs: Annotated[int, typer.Option("--jobs", min=1, max=64, help="Worker processes.")] = 2,
+    budget: Annotated[
+        float | None,
+        typer.Option(
+            "--budget", min=0.0, help="Seconds per file; past it the file is 'incomplete'."
+        ),
+    ] = None,
+    output_format: FormatOption = ScanFormat.TABLE,
+    output: OutputOption = None,
+) -> None:
+    """Find personal data and secrets in text: e-mail, phone, card (Luhn), IBAN (mod 97),
+    US SSN, IP, MAC, NHS, NINO, dates of birth by context, crypto wallets, API keys,
+    tokens, private keys, and the partner's own account, device and payment-token patterns.
+
+    Findings show a masked preview and a keyed digest, never the value. Exit 0 without
+    findings, 1 with any, 2 when a file cannot be read (the others are still scanned).
+    """
+    from charter import composition
+    from charter.domain.errors import InputError
+    from charter.reports.pii_documents import pii_document, render_pii_table
+    from charter.services.pii import scan_text_files
+
+    wanted = list(_names(entities)) or None
+    try:
+        chosen = composition.pii_catalogue(catalogue)
+        unknown = sorted(set(wanted or ()) - set(chosen.entities))
+        if unknown:
+            fail_input(
+                f"--entities: unknown {', '.join(unknown)} (known: {', '.join(chosen.entities)})"
+            )
+        key, key_id = composition.hmac_key(workspace_dir)
+    except InputError as exc:
+        fail_input(str(exc))
+    files = [
+        p
+        for path in paths
+        for p in (sorted(q for q in path.rglob("*") if q.is_file()) if path.is_dir() else [path])
+    ]
+    if not files:
+        fail_input("no files found in the given paths")
+    scanner = composition.pii_scanner(chosen, wanted, threshold, jobs)
+    total = sum(p.stat().st_size for p in files if p.is_file())
+    report = composition.byte_progress(total)
+    try:
+        run = scan_text_files(
+            files,
+            composition.pii_block_reader(),
+            scanner.scan,
+            key,
+            entities=scanner.detector.entities,
+            threshold=scanner.detector.threshold,
+            key_id=key_id,
+            budget_seconds=budget,
+            progress=report,
+        )
+    finally:
+        scanner.close()
+        report(None)
+    document = pii_document(run)
+    _emit(document, output_format, output, render_pii_table, _pii_html)
+    summary = document["summary"]
+    if summary["errors"]:
+        raise typer.Exit(2)
+    raise typer.Exit(EXIT_FINDINGS if summary["findings"] or summary["incomplete"] else EXIT_OK)
+
+
+def _pii_html(document: dict[str, Any]) -> str:
+    from charter.reports.pii_html import render_pii_html
+
+    return render_pii_html(document)

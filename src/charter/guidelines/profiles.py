@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from charter.domain.errors import InputError
+from charter.domain.pii_catalogue import PiiCatalogue
 from charter.domain.quality_profiles import (
     ArtworkProfile,
     AudioProfile,
@@ -17,7 +18,7 @@ from charter.sourcefiles.models import validate_model
 from charter.sourcefiles.yaml_source import read_yaml
 
 PROFILES_DIR = Path(__file__).parent / "profiles"
-P = TypeVar("P", TimedTextProfile, AudioProfile, ArtworkProfile, TextProfile)
+P = TypeVar("P", TimedTextProfile, AudioProfile, ArtworkProfile, TextProfile, PiiCatalogue)
 
 
 def builtin_profile_ids(kind: str) -> list[str]:
@@ -45,6 +46,22 @@ def load_artwork_profile(reference: str) -> ArtworkProfile:
 def load_text_profile(reference: str) -> TextProfile:
     """A built-in id (``text/synopsis``, or just ``synopsis``) or a YAML file."""
     return _load(TextProfile, "text", reference)
+
+
+def load_pii_catalogue(reference: str = "pii/default") -> PiiCatalogue:
+    """A built-in catalogue (``pii/default``) or a partner's file; a file that ``extends``
+    another gets that one's recognizers first (less its ``disabled`` ones), then its own."""
+    catalogue = _load(PiiCatalogue, "pii", reference)
+    if catalogue.extends is None:
+        return catalogue
+    if catalogue.extends == catalogue.id:
+        raise InputError.at(reference, 1, 1, "a catalogue cannot extend itself")
+    base = load_pii_catalogue(catalogue.extends)
+    own = {r.id for r in catalogue.recognizers}
+    kept = [r for r in base.recognizers if r.id not in catalogue.disabled and r.id not in own]
+    return catalogue.model_copy(
+        update={"recognizers": [*kept, *catalogue.recognizers], "extends": None}
+    )
 
 
 def _load(model: type[P], kind: str, reference: str) -> P:

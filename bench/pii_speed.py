@@ -1,0 +1,155 @@
+# ruff: noqa: S108
+# (S108: the data lives under /tmp/charter-bench.)
+"""PII detection, side by side with Presidio: quality on a labelled corpus and throughput.
+
+Targets (issue: privacy engine): F1 at least Presidio's on every shared entity and at least
+0.95 on e-mail, phone, card, IBAN, US SSN and IP; throughput at least 200x Presidio's in
+the same run and at least 25 MB/s of chat transcripts on this 2-core machine.
+
+Data, written under ``/tmp/charter-bench/pii`` from fixed seeds by
+``charter.privacy.corpus``:
+
+- ``labelled.jsonl`` / ``.txt``: the labelled corpus (40 % of lines with one or two values,
+  the rest filler and hard negatives: order numbers, timestamps, versions, prices, Luhn-,
+  mod-97- and SSA-failing look-alikes, impossible IPs), ``--labelled-mb`` (default 2 MB;
+  Presidio needs about a minute per MB);
+- ``chat.txt``: support-chat transcripts for throughput, ``--chat-mb`` (default 20 MB):
+  5 % of turns carry a value, 5 % are digit-heavy look-alikes, the rest conversation.
+
+Both tools see the same lines. Presidio runs in its own venv (``bash
+bench/setup_presidio_env.sh``), pattern-only and offline (``bench/presidio_runner.py``);
+Charter runs ``charter scan pii --format json`` as a user would (its time includes start-up)
+and, for the labelled corpus, line by line in-process so both score the same spans.
+
+Run: ``.venv/bin/python bench/pii_speed.py [--labelled-mb 2] [--chat-mb 20]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from charter.guidelines.profiles import load_pii_catalogue
+from charter.privacy.corpus import generate
+from charter.privacy.detector import Detector
+from charter.privacy.evaluation import markdown_table, score
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path("/tmp/charter-bench/pii")
+PRESIDIO = ROOT / "bench" / ".venv-presidio" / "bin" / "python"
+SHARED = ("EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "US_SSN", "IP_ADDRESS")
+
+
+def _write(path: Path, megabytes: float, seed: int, **mix: float) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    size = 0
+    with path.open("w", encoding="utf-8") as out:
+        for line in generate(10**9, seed=seed, **mix):
+            out.write(line.text + "\n")
+            rows.append({"text": line.text, "spans": line.spans})
+            size += len(line.text.encode()) + 1
+            if size >= megabytes * 1e6:
+                break
+    return rows
+
+
+def _presidio(text_file: Path, out: Path) -> float:
+    done = subprocess.run(
+        [str(PRESIDIO), str(ROOT / "bench" / "presidio_runner.py"), str(text_file), str(out),
+         "--entities", ",".join(SHARED)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    last = done.stderr.strip().splitlines()[-1]
+    return float(last.split()[0].split("=")[1])
+
+
+def _read_predictions(path: Path, lines: int) -> list[list[dict[str, object]]]:
+    by_line: dict[int, list[dict[str, object]]] = {}
+    with path.open(encoding="utf-8") as handle:
+        for row in map(json.loads, handle):
+            by_line[int(row["line"])] = row["spans"]
+    return [by_line.get(n, []) for n in range(1, lines + 1)]
+
+
+def main() -> None:  # noqa: PLR0915 - one benchmark, read top to bottom
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--labelled-mb", type=float, default=2.0)
+    parser.add_argument("--chat-mb", type=float, default=20.0)
+    parser.add_argument("--presidio-chat-mb", type=float, default=0.5)
+    args = parser.parse_args()
+    if not PRESIDIO.exists():
+        sys.exit("run bash bench/setup_presidio_env.sh first")
+    DATA.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, CHARTER_CONFIG_DIR=str(DATA / "config"))
+
+    # 1. Quality on the labelled corpus, line by line for both tools.
+    labelled = DATA / "labelled.txt"
+    rows = _write(labelled, args.labelled_mb, seed=101)
+    detector = Detector(load_pii_catalogue(), entities=[*SHARED, "MAC_ADDRESS"])
+    started = time.perf_counter()
+    ours = [
+        [
+            {"start": m.start, "end": m.end, "entity": m.entity}
+            for m in detector.find(str(r["text"]))
+        ]
+        for r in rows
+    ]
+    ours_seconds = time.perf_counter() - started
+    theirs_seconds = _presidio(labelled, DATA / "labelled-presidio.jsonl")
+    theirs = _read_predictions(DATA / "labelled-presidio.jsonl", len(rows))
+    gold = [r["spans"] for r in rows]  # type: ignore[misc]
+    size = labelled.stat().st_size / 1e6
+    negative_mb = sum(len(str(r["text"]).encode()) + 1 for r in rows if not r["spans"]) / 1e6
+    print(f"## Labelled corpus: {len(rows):,} lines, {size:.2f} MB\n")
+    print("Charter (line by line, one process):")
+    print(markdown_table(score(gold, ours, SHARED), size, negative_mb))  # type: ignore[arg-type]
+    print("\nPresidio (pattern recognizers, blank spaCy pipeline, offline):")
+    print(markdown_table(score(gold, theirs, SHARED), size, negative_mb))  # type: ignore[arg-type]
+    print(
+        f"\nline by line: Charter {size / ours_seconds:.2f} MB/s, Presidio "
+        f"{size / theirs_seconds:.3f} MB/s, ratio {theirs_seconds / ours_seconds:.0f}x\n"
+    )
+
+    # 2. Throughput on chat transcripts: Charter's CLI on the whole file, Presidio on a slice.
+    chat = DATA / "chat.txt"
+    _write(chat, args.chat_mb, seed=202, pii_share=0.05, negative_share=0.05)
+    chat_mb = chat.stat().st_size / 1e6
+    best = float("inf")
+    for _ in range(2):
+        started = time.perf_counter()
+        done = subprocess.run(
+            [str(ROOT / ".venv" / "bin" / "charter"), "scan", "pii", str(chat), "--format", "json",
+             "--jobs", "2", "--output", str(DATA / "chat-charter.json")],
+            capture_output=True, text=True, env=env, check=False,
+        )  # fmt: skip
+        best = min(best, time.perf_counter() - started)
+        assert done.returncode in (0, 1), done.stderr
+    found = json.loads((DATA / "chat-charter.json").read_text())["summary"]["findings"]
+    sample = DATA / "chat-sample.txt"
+    with chat.open(encoding="utf-8") as source, sample.open("w", encoding="utf-8") as out:
+        written = 0
+        for line in source:
+            out.write(line)
+            written += len(line.encode())
+            if written >= args.presidio_chat_mb * 1e6:
+                break
+    presidio_seconds = _presidio(sample, DATA / "chat-presidio.jsonl")
+    presidio_rate = written / 1e6 / presidio_seconds
+    charter_rate = chat_mb / best
+    print(f"## Chat transcripts: {chat_mb:.1f} MB ({found:,} findings)\n")
+    print("| tool | MB | seconds | MB/s |")
+    print("|---|---|---|---|")
+    ours_row = ("Charter `scan pii --jobs 2` (whole process)", chat_mb, best, charter_rate)
+    theirs_row = ("Presidio analyzer (analysis time only)", written / 1e6, presidio_seconds)
+    print("| {} | {:.1f} | {:.2f} | {:.1f} |".format(*ours_row))
+    print("| {} | {:.2f} | {:.1f} | {:.3f} |".format(*theirs_row, presidio_rate))
+    print(f"\nthroughput ratio Charter / Presidio: {charter_rate / presidio_rate:.0f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Text files for the PII detector: streamed in blocks with their line numbers."""

@@ -1,0 +1,72 @@
+"""Runs the PII detector over a stream of text blocks, in this process or in worker
+processes (one Hyperscan database each), keeping at most two blocks per worker in flight so
+memory stays bounded however large the file."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from charter.domain.pii_catalogue import PiiCatalogue
+from charter.privacy.detector import Detector, Match
+from charter.privacy.text_blocks import TextBlock
+
+_WORKER: dict[str, Detector] = {}
+
+
+def _start_worker(
+    catalogue: PiiCatalogue, entities: list[str] | None, threshold: float, ner: list[Any]
+) -> None:
+    _WORKER["detector"] = Detector(catalogue, entities=entities, threshold=threshold, ner=ner)
+
+
+def _find(text: str, data: bytes) -> list[Match]:
+    return _WORKER["detector"].find(text, data)
+
+
+@dataclass
+class BlockScanner:
+    """``scan(blocks)`` yields each block with its matches, in order."""
+
+    catalogue: PiiCatalogue
+    entities: list[str] | None = None
+    threshold: float | None = None
+    jobs: int = 1
+    ner: list[Any] = field(default_factory=list)
+    """``NerRecognizer`` plug-ins (each must pickle to reach worker processes)."""
+    detector: Detector = field(init=False)
+    _pool: Any = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.detector = Detector(
+            self.catalogue, entities=self.entities, threshold=self.threshold, ner=self.ner
+        )
+
+    def scan(self, blocks: Iterable[TextBlock]) -> Iterator[tuple[TextBlock, list[Match]]]:
+        if self.jobs <= 1:
+            for block in blocks:
+                yield block, self.detector.find(block.text, block.data)
+            return
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.jobs,
+                initializer=_start_worker,
+                initargs=(self.catalogue, self.entities, self.detector.threshold, self.ner),
+            )
+        pending: deque[tuple[TextBlock, Future[list[Match]]]] = deque()
+        for block in blocks:
+            pending.append((block, self._pool.submit(_find, block.text, block.data)))
+            if len(pending) >= 2 * self.jobs:
+                done, future = pending.popleft()
+                yield done, future.result()
+        while pending:
+            done, future = pending.popleft()
+            yield done, future.result()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None

@@ -1,0 +1,99 @@
+"""Text files (transcripts, prompts, logs, JSONL) read in blocks of whole lines, so a file
+larger than memory streams through the detector.
+
+A block ends at its last newline; a line longer than a block (a 2 GB single line) is cut
+into pieces, each reading ``OVERLAP`` bytes into the next (a value that starts before the
+cut is whole in the piece that reports it); the pieces keep the line's number and their
+character offset in it. Text must be UTF-8 (a UTF-8 byte-order mark is skipped);
+a NUL byte in the first 8 KiB marks a binary file. Both are located errors.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Iterator
+from pathlib import Path
+
+from charter.domain.errors import InputError
+from charter.privacy.text_blocks import TextBlock
+
+BLOCK_BYTES = 8 * 1024 * 1024
+OVERLAP = 4096
+"""Longer than any value a recognizer looks for, so a value cut by a piece boundary is
+whole in one of the two pieces."""
+
+
+def read_blocks(path: Path, block_bytes: int = BLOCK_BYTES) -> Iterator[TextBlock]:
+    """The file's blocks, in order; ``InputError`` for a binary or non-UTF-8 file (raised
+    at the block where the problem is, so earlier blocks were already given out)."""
+    if block_bytes <= 2 * OVERLAP:
+        raise ValueError(f"block_bytes must exceed {2 * OVERLAP} (twice the overlap)")
+    name = str(path)
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise InputError.at(name, 0, 0, f"cannot read file: {exc.strerror}") from exc
+    with handle:
+        head = handle.read(8192)
+        if b"\x00" in head:
+            raise InputError.at(name, 0, 0, "binary file (NUL bytes): not text")
+        skip = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
+        pending = head[skip:]
+        consumed = skip  # file bytes before ``pending``
+        line, column = 1, 0
+        while True:
+            final = False
+            if len(pending) < block_bytes:
+                chunk = handle.read(block_bytes)
+                final = not chunk
+                pending += chunk
+            if not pending:
+                return
+            cut = len(pending) if final else pending.rfind(b"\n") + 1
+            if cut:  # whole lines (the last one may lack its newline at the end)
+                data = pending[:cut]
+                text = _decode(data, name, line)
+                yield TextBlock(text, data, line, column, 0, len(text), consumed + cut)
+                line += data.count(b"\n")
+                column = 0
+            elif len(pending) < block_bytes:
+                continue  # a long line still arriving
+            else:  # a line longer than a block: a piece that looks OVERLAP bytes ahead
+                end = _boundary(pending, len(pending))
+                cut = _boundary(pending, end - OVERLAP)
+                data = pending[:end]
+                text = _decode(data, name, line)
+                until = _char_count(data[:cut])
+                yield TextBlock(text, data, line, column, 0, until, consumed + cut)
+                column += until
+            consumed += cut
+            pending = pending[cut:]
+
+
+def _boundary(data: bytes, at: int) -> int:
+    """The nearest character start at or before ``at`` (never inside a UTF-8 sequence)."""
+    at = max(at, 0)
+    while 0 < at < len(data) and 0x80 <= data[at] < 0xC0:
+        at -= 1
+    return at
+
+
+def _decode(data: bytes, name: str, first_line: int) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = first_line + data.count(b"\n", 0, exc.start)
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError.at(
+            name, line, column, f"not UTF-8 (byte 0x{data[exc.start]:02X}); save the file as UTF-8"
+        ) from exc
+
+
+def _char_count(data: bytes) -> int:
+    """Characters in UTF-8 bytes: every byte that is not a continuation byte."""
+    if not data:
+        return 0
+    import numpy as np
+
+    values = np.frombuffer(data, dtype=np.uint8)
+    return int(np.count_nonzero((values & 0xC0) != 0x80))

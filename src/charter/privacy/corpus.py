@@ -1,0 +1,354 @@
+"""A seeded, labelled PII corpus: support-chat turns, prose, log lines, and hard negatives
+(order numbers, timestamps, versions, prices, and look-alikes that fail Luhn, mod-97, the
+SSA rules or libphonenumber). The tests score the detector on a small one; ``bench/``
+generates 10-20 MB and runs Presidio on the same lines.
+
+Every value is made here and is valid (or, for hard negatives, deliberately invalid): no
+real person's data, no download. ``generate(lines, seed)`` returns ``Line`` objects whose
+``spans`` are the gold labels (character offsets in the line).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import random
+import string
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+FIRST = [
+    "Ada",
+    "Ben",
+    "Chloe",
+    "Dario",
+    "Elif",
+    "Femi",
+    "Greta",
+    "Hugo",
+    "Ines",
+    "Jonas",
+    "Kai",
+    "Lena",
+    "Mateo",
+    "Nora",
+    "Omar",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sami",
+    "Tara",
+    "Uwe",
+    "Vera",
+    "Wen",
+    "Yusuf",
+    "Zoe",
+]
+LAST = [
+    "Lind",
+    "Okafor",
+    "Rossi",
+    "Novak",
+    "Haddad",
+    "Berg",
+    "Tanaka",
+    "Duarte",
+    "Meyer",
+    "Vos",
+    "Silva",
+    "Khan",
+    "Moreau",
+    "Jansen",
+    "Ortega",
+    "Achebe",
+    "Kowalski",
+    "Nguyen",
+    "Brown",
+    "Garcia",
+]
+DOMAINS = [
+    "gmail.com",
+    "outlook.com",
+    "proton.me",
+    "yahoo.co.uk",
+    "web.de",
+    "orange.fr",
+    "hotmail.nl",
+    "icloud.com",
+    "mail.ru",
+    "gmx.net",
+    "northwind-post.eu",
+    "streamco.io",
+]
+PHONE_REGIONS = ("US", "GB", "DE", "FR", "NL", "ES", "IT", "BR", "IN", "AU", "MX", "CA")
+IBAN_FORMATS = {  # country: BBAN as (kind, count) parts; n digits, a upper letters, c alnum
+    "DE": (("n", 18),),
+    "GB": (("a", 4), ("n", 14)),
+    "FR": (("n", 10), ("c", 11), ("n", 2)),
+    "NL": (("a", 4), ("n", 10)),
+    "IT": (("a", 1), ("n", 10), ("c", 12)),
+    "PL": (("n", 24),),
+    "AT": (("n", 16),),
+    "CH": (("n", 5), ("c", 12)),
+}
+"""Countries whose BBAN carries no national check digit that a random one would fail
+(Belgium and Spain do): every generated IBAN is valid."""
+CARD_PREFIXES = (  # (prefix range, length)
+    ((4, 4), 16), ((4, 4), 19), ((51, 55), 16), ((2221, 2720), 16), ((34, 34), 15),
+    ((37, 37), 15), ((6011, 6011), 16), ((65, 65), 16), ((3528, 3589), 16),
+    ((36, 36), 14), ((62, 62), 16), ((6759, 6759), 12),
+)  # fmt: skip
+
+
+@dataclass
+class Line:
+    text: str
+    spans: list[dict[str, Any]] = field(default_factory=list)
+    kind: str = "chat"
+
+
+class _Builder:
+    """Concatenates literal text and labelled values, keeping offsets."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.spans: list[dict[str, Any]] = []
+        self.length = 0
+
+    def text(self, value: str) -> None:
+        self.parts.append(value)
+        self.length += len(value)
+
+    def value(self, value: str, entity: str | None) -> None:
+        if entity is not None:
+            self.spans.append(
+                {"start": self.length, "end": self.length + len(value), "entity": entity}
+            )
+        self.text(value)
+
+
+def luhn_complete(body: str) -> str:
+    """``body`` plus the check digit that makes it Luhn-valid."""
+    for check in "0123456789":
+        candidate = body + check
+        total = 0
+        for index, char in enumerate(reversed(candidate)):
+            digit = int(char) * (2 if index % 2 else 1)
+            total += digit - 9 if digit > 9 else digit
+        if total % 10 == 0:
+            return candidate
+    raise AssertionError("unreachable")
+
+
+def _card(rng: random.Random, valid: bool = True) -> str:
+    (low, high), length = rng.choice(CARD_PREFIXES)
+    prefix = str(rng.randint(low, high))
+    body = prefix + "".join(rng.choice(string.digits) for _ in range(length - len(prefix) - 1))
+    number = luhn_complete(body)
+    if not valid:  # one wrong digit: fails Luhn
+        last = (int(number[-1]) + rng.randint(1, 9)) % 10
+        number = number[:-1] + str(last)
+    separator = rng.choice(["", " ", "-"]) if length in (15, 16) else ""
+    if length == 15:
+        groups = [number[:4], number[4:10], number[10:]]
+    elif length == 16:
+        groups = [number[i : i + 4] for i in range(0, 16, 4)]
+    else:
+        groups = [number]
+    return separator.join(groups) if separator else number
+
+
+def _iban(rng: random.Random, valid: bool = True) -> str:
+    country = rng.choice(sorted(IBAN_FORMATS))
+    alphabet = {
+        "n": string.digits,
+        "a": string.ascii_uppercase,
+        "c": string.digits + string.ascii_uppercase,
+    }
+    bban = "".join(
+        rng.choice(alphabet[kind]) for kind, count in IBAN_FORMATS[country] for _ in range(count)
+    )
+    numeric = "".join(str(int(c, 36)) for c in bban + country + "00")
+    check = 98 - int(numeric) % 97
+    if not valid:
+        check = (check + rng.randint(1, 50)) % 97 + 2
+    iban = f"{country}{check:02d}{bban}"
+    if rng.random() < 0.6:
+        return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
+    return iban
+
+
+def _ssn(rng: random.Random, valid: bool = True) -> str:
+    if valid:
+        area = rng.choice([a for a in range(1, 900) if a != 666])
+        group, serial = rng.randint(1, 99), rng.randint(1, 9999)
+    else:
+        area = rng.choice([0, 666, rng.randint(900, 999)])
+        group, serial = rng.randint(0, 99), rng.randint(0, 9999)
+    return f"{area:03d}-{group:02d}-{serial:04d}"
+
+
+def _email(rng: random.Random) -> str:
+    first, last = rng.choice(FIRST).lower(), rng.choice(LAST).lower()
+    local = rng.choice(
+        [f"{first}.{last}", f"{first}{rng.randint(1, 99)}", f"{first[0]}{last}", f"{first}_{last}"]
+    )
+    return f"{local}@{rng.choice(DOMAINS)}"
+
+
+def _phone(rng: random.Random) -> str:
+    import phonenumbers
+
+    region = rng.choice(PHONE_REGIONS)
+    kind = rng.choice(
+        [phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE]
+    )
+    example = phonenumbers.example_number_for_type(region, kind)
+    assert example is not None
+    national = str(example.national_number)
+    for _ in range(50):  # vary the last digits until libphonenumber still calls it valid
+        keep = max(3, len(national) - 4)
+        digits = national[:keep] + "".join(
+            rng.choice(string.digits) for _ in range(len(national) - keep)
+        )
+        number = phonenumbers.parse(f"+{example.country_code}{digits}", None)
+        if phonenumbers.is_valid_number(number):
+            break
+    else:
+        number = example
+    style = rng.choice(
+        [phonenumbers.PhoneNumberFormat.INTERNATIONAL, phonenumbers.PhoneNumberFormat.NATIONAL,
+         phonenumbers.PhoneNumberFormat.E164]
+    )  # fmt: skip
+    return phonenumbers.format_number(number, style)
+
+
+def _ip(rng: random.Random) -> str:
+    while True:
+        if rng.random() < 0.8:
+            address: Any = ipaddress.IPv4Address(rng.getrandbits(32))
+        else:
+            address = ipaddress.IPv6Address((0x2A00 << 112) | rng.getrandbits(112))
+        if address.is_global and not address.is_multicast:
+            return str(address)
+
+
+def _mac(rng: random.Random) -> str:
+    return ":".join(f"{rng.randint(0, 255):02X}" for _ in range(6))
+
+
+VALUES: dict[str, Callable[[random.Random], str]] = {
+    "EMAIL_ADDRESS": _email,
+    "PHONE_NUMBER": _phone,
+    "CREDIT_CARD": _card,
+    "IBAN_CODE": _iban,
+    "US_SSN": _ssn,
+    "IP_ADDRESS": _ip,
+    "MAC_ADDRESS": _mac,
+}
+
+CHAT = {
+    "EMAIL_ADDRESS": [
+        "my email is {}",
+        "send it to {} please",
+        "you can reach me at {}",
+        "it's {}",
+        "{} is my address",
+    ],
+    "PHONE_NUMBER": [
+        "my number is {}",
+        "call me on {}",
+        "phone: {}",
+        "text me at {} tomorrow",
+        "reach me on {} after 6",
+    ],
+    "CREDIT_CARD": [
+        "my card is {}",
+        "I paid with {} yesterday",
+        "card number {}",
+        "charge {} instead",
+        "visa {} was billed twice",
+    ],
+    "IBAN_CODE": ["refund to IBAN {}", "my account is {}", "iban: {}", "please transfer it to {}"],
+    "US_SSN": ["my SSN is {}", "social security number {}", "ssn {} for the tax form"],
+    "IP_ADDRESS": [
+        "I log in from {}",
+        "my ip is {}",
+        "the error came from {}",
+        "connected from {} last night",
+    ],
+    "MAC_ADDRESS": ["my TV's MAC address is {}", "device mac {}"],
+}
+FILLER = [
+    "the subtitles drift by two seconds in episode 3",
+    "the dub is out of sync after the intro",
+    "I want to cancel the second profile",
+    "thanks, that fixed it",
+    "can you check why the app keeps buffering",
+    "the French audio track is missing on my TV",
+]
+NEGATIVES: list[Callable[[random.Random], str]] = [
+    lambda r: (
+        f"Order #{r.randint(10**7, 10**8 - 1)} shipped on "
+        f"2026-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}"
+    ),
+    lambda r: (
+        f"ticket {r.randint(100000, 999999)} updated at "
+        f"{r.randint(0, 23):02d}:{r.randint(0, 59):02d}:{r.randint(0, 59):02d}"
+    ),
+    lambda r: (
+        f"app version {r.randint(1, 9)}.{r.randint(0, 40)}.{r.randint(0, 99)} "
+        f"build {r.randint(1000, 9999)}"
+    ),
+    lambda r: f"total ${r.randint(1, 2999):,}.{r.randint(0, 99):02d} for {r.randint(1, 12)} months",
+    lambda r: f"reference {_card(r, valid=False)} was declined by the test harness",
+    lambda r: f"account code {_iban(r, valid=False)} in the sample file",
+    lambda r: f"case id {_ssn(r, valid=False)} closed",
+    lambda r: (
+        f"timestamp {r.randint(1_600_000_000, 1_800_000_000)} episode {r.randint(1, 12)} "
+        f"at 00:{r.randint(0, 59):02d}:{r.randint(0, 59):02d}.{r.randint(0, 999):03d}"
+    ),
+    lambda r: f"checksum {r.getrandbits(64):016x} for segment {r.randint(1, 500)}",
+    lambda r: (
+        f"retry {r.randint(1, 9)} of {r.randint(10, 20)} for host "
+        f"999.{r.randint(0, 255)}.{r.randint(0, 255)}.{r.randint(0, 255)}"
+    ),
+]
+
+
+def generate(
+    lines: int, seed: int = 7, pii_share: float = 0.4, negative_share: float | None = None
+) -> Iterator[Line]:
+    """``lines`` labelled lines: chat turns, prose and log lines with one or two values
+    (``pii_share`` of them), hard negatives (``negative_share``, default half of the rest)
+    and plain filler."""
+    negatives = (1 - pii_share) / 2 if negative_share is None else negative_share
+    rng = random.Random(seed)  # noqa: S311 - a reproducible corpus, not a secret
+    entities = sorted(VALUES)
+    for _ in range(lines):
+        built = _Builder()
+        roll = rng.random()
+        if roll < pii_share:
+            kind = rng.choice(["chat", "chat", "prose", "log"])
+            count = 1 if rng.random() < 0.8 else 2
+            if kind == "chat":
+                built.text(rng.choice(["User: ", "Customer: ", "Agent: "]))
+            elif kind == "log":
+                built.text(
+                    f"2026-11-{rng.randint(1, 28):02d}T{rng.randint(0, 23):02d}:00:00Z INFO "
+                )
+            for index in range(count):
+                entity = rng.choice(entities)
+                template = rng.choice(CHAT[entity])
+                head, tail = template.split("{}")
+                if kind == "prose":
+                    head = rng.choice(["", "Hi, ", "Hello again. "]) + head
+                built.text(head if index == 0 else ", and " + head)
+                built.value(VALUES[entity](rng), entity)
+                built.text(tail)
+            built.text(rng.choice([".", "", " - " + rng.choice(FILLER), "?"]))
+            yield Line("".join(built.parts), built.spans, kind)
+        elif roll < pii_share + negatives:
+            yield Line(rng.choice(NEGATIVES)(rng), [], "negative")
+        else:
+            yield Line(rng.choice(["User: ", "Agent: ", ""]) + rng.choice(FILLER), [], "filler")

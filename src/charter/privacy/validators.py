@@ -1,0 +1,357 @@
+"""Validators: each looks at one exact match and confirms it (``True``: the recognizer's
+``validated_score``), rejects it (``False``: dropped), or cannot tell (``None``: base score).
+
+Rules and sources are in ../shared/reference/privacy-and-pii.md section 3 and in
+docs/privacy.md. Known test values (the card numbers payment processors publish, reserved
+example domains, documentation IP ranges) are rejected: they are not anybody's data.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import ipaddress
+import json
+import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from functools import lru_cache
+
+Verdict = bool | None
+
+TEST_CARDS = frozenset(
+    {
+        "4111111111111111",
+        "4242424242424242",
+        "4012888888881881",
+        "5555555555554444",
+        "5105105105105100",
+        "378282246310005",
+        "371449635398431",
+        "6011111111111117",
+        "3530111333300000",
+        "30569309025904",
+    }
+)
+"""Published test card numbers (Stripe, Adyen, Braintree documentation)."""
+
+RESERVED_DOMAINS = ("example.com", "example.org", "example.net")
+RESERVED_TLDS = frozenset({"test", "example", "invalid", "localhost", "local"})
+FILE_SUFFIXES = frozenset(
+    {
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "svg",
+        "webp",
+        "bmp",
+        "ico",
+        "pdf",
+        "txt",
+        "csv",
+        "tsv",
+        "json",
+        "yaml",
+        "yml",
+        "xml",
+        "html",
+        "htm",
+        "js",
+        "ts",
+        "jsx",
+        "tsx",
+        "py",
+        "rb",
+        "go",
+        "rs",
+        "java",
+        "kt",
+        "md",
+        "rst",
+        "zip",
+        "gz",
+        "tgz",
+        "tar",
+        "bz2",
+        "xz",
+        "exe",
+        "dll",
+        "so",
+        "dylib",
+        "log",
+        "mp3",
+        "mp4",
+        "wav",
+        "mov",
+        "avi",
+        "mkv",
+        "css",
+        "scss",
+        "less",
+        "ini",
+        "cfg",
+        "conf",
+        "toml",
+        "lock",
+        "bak",
+        "tmp",
+        "doc",
+        "docx",
+        "xls",
+        "xlsx",
+        "ppt",
+        "pptx",
+        "srt",
+        "vtt",
+        "ttml",
+    }
+)
+"""Suffixes that make ``icon@2x.png`` or ``logo@3x.svg`` a file name, not an address."""
+
+_DIGITS = re.compile(r"\D")
+
+
+def luhn(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = ord(char) - 48
+        if index % 2:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return total % 10 == 0
+
+
+def _card_network(digits: str) -> bool:
+    """An issuer range of ISO/IEC 7812 with a length that network issues."""
+    n = len(digits)
+    two, three, four, six = int(digits[:2]), int(digits[:3]), int(digits[:4]), int(digits[:6])
+    if digits[0] == "4":
+        return n in (13, 16, 19)  # Visa
+    if 51 <= two <= 55 or 2221 <= four <= 2720:
+        return n == 16  # Mastercard
+    if two in (34, 37):
+        return n == 15  # American Express
+    if four == 6011 or 644 <= three <= 649 or two == 65:
+        return 16 <= n <= 19  # Discover
+    if 3528 <= four <= 3589:
+        return 16 <= n <= 19  # JCB
+    if 300 <= three <= 305 or two in (36, 38, 39):
+        return 14 <= n <= 19  # Diners Club
+    if two == 62 or 622126 <= six <= 622925:
+        return 16 <= n <= 19  # UnionPay
+    if two == 50 or 56 <= two <= 69:
+        return 12 <= n <= 19  # Maestro
+    return False
+
+
+def payment_card(text: str) -> Verdict:
+    separators = {c for c in text if not c.isdigit()}
+    if len(separators) > 1:
+        return False  # mixed separators: not how cards are written
+    digits = _DIGITS.sub("", text)
+    if not 12 <= len(digits) <= 19 or digits in TEST_CARDS:
+        return False
+    return luhn(digits) and _card_network(digits)
+
+
+def iban(text: str) -> Verdict:
+    from stdnum import iban as stdnum_iban
+
+    return bool(stdnum_iban.is_valid(text.replace(" ", "")))
+
+
+_SSN_PUBLIC = frozenset({"078051120", "219099999", "457555462"})
+
+
+def us_ssn(text: str) -> Verdict:
+    digits = _DIGITS.sub("", text)
+    area, group, serial = digits[:3], digits[3:5], digits[5:]
+    if area in ("000", "666") or area[0] == "9" or group == "00" or serial == "0000":
+        return False
+    if len(set(digits)) == 1 or digits in _SSN_PUBLIC or digits.startswith("98765432"):
+        return False
+    return digits not in ("123456789", "012345678")
+
+
+_DOCUMENTATION = tuple(
+    ipaddress.ip_network(n)
+    for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32")
+)
+
+
+def ip_address(text: str) -> Verdict:
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    if address.is_unspecified or address.is_loopback or address.is_multicast:
+        return False
+    # RFC 5737 / 3849 documentation ranges: examples, not people
+    return not any(address.version == n.version and address in n for n in _DOCUMENTATION)
+
+
+def mac_address(text: str) -> Verdict:
+    digits = re.sub(r"[^0-9A-Fa-f]", "", text).lower()
+    return len(digits) == 12 and digits not in ("000000000000", "ffffffffffff")
+
+
+def uk_nhs(text: str) -> Verdict:
+    digits = _DIGITS.sub("", text)
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(digits[9])
+
+
+_NINO_BAD_FIRST = frozenset("DFIQUV")
+_NINO_BAD_SECOND = frozenset("DFIOQUV")
+_NINO_BAD_PREFIX = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
+
+
+def uk_nino(text: str) -> Verdict:
+    compact = text.replace(" ", "").upper()
+    prefix = compact[:2]
+    if prefix[0] in _NINO_BAD_FIRST or prefix[1] in _NINO_BAD_SECOND:
+        return False
+    return prefix not in _NINO_BAD_PREFIX
+
+
+def email(text: str) -> Verdict:
+    local, _, domain = text.rpartition("@")
+    if not local or len(local) > 64 or len(domain) > 253:
+        return False
+    if local.startswith(".") or local.endswith(".") or ".." in local:
+        return False
+    lowered = domain.lower()
+    tld = lowered.rsplit(".", 1)[-1]
+    if tld in FILE_SUFFIXES or tld in RESERVED_TLDS or not tld.isalpha():
+        return False
+    if lowered.endswith(RESERVED_DOMAINS):
+        return False
+    return all(0 < len(label) <= 63 for label in lowered.split("."))
+
+
+_NANP = ("US", "CA")
+_TRUNK_ZERO = ("GB", "DE", "FR", "NL", "BR", "IN", "AU", "MX", "ES", "IT")
+"""National numbers written with a leading 0 are tried in regions that dial a trunk 0;
+ten digits without it in the North American plan (Spain and Italy, which write none, last)."""
+_NOT_A_PHONE = re.compile(
+    r"(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d{2}|\d:\d{2}"
+    r"|^\d{1,3}(?:\.\d{1,3}){3}$|^\d{3}-\d{2}-\d{4}$"
+)
+"""Dates, times, dotted quads (IPv4) and the SSN shape are not phone numbers."""
+
+
+def phone(text: str) -> Verdict:
+    digits = _DIGITS.sub("", text)
+    if not 7 <= len(digits) <= 15 or _NOT_A_PHONE.search(text):
+        return False
+    return _valid_phone(text.strip(), digits[0] if not text.startswith(("+", "00")) else "+")
+
+
+@lru_cache(maxsize=65_536)
+def _valid_phone(text: str, lead: str) -> bool:
+    import phonenumbers
+
+    if lead == "+":
+        regions: tuple[str | None, ...] = (None,)
+        text = "+" + text[2:] if text.startswith("00") else text
+    elif lead == "0":
+        regions = _TRUNK_ZERO
+    else:
+        regions = (*_NANP, "ES", "IT", "DE", "IN", "BR")
+    for region in regions:
+        try:
+            number = phonenumbers.parse(text, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return True
+    return False
+
+
+def url_credentials(text: str) -> Verdict:
+    userinfo = text.split("://", 1)[1].split("@", 1)[0]
+    user, _, secret = userinfo.partition(":")
+    return bool(user) and bool(secret) and not secret.startswith("$")
+
+
+def date_of_birth(text: str) -> Verdict:
+    day = _parse_date(text)
+    if day is None:
+        return False
+    age = (datetime.now(UTC).date() - day).days / 365.25
+    return 0 <= age <= 120
+
+
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
+        start=1,
+    )
+}
+
+
+def _parse_date(text: str) -> date | None:
+    numbers = [int(n) for n in re.findall(r"\d+", text)]
+    month_word = re.search(r"[A-Za-z]{3,}", text)
+    candidates: list[tuple[int, int, int]] = []
+    if month_word:
+        month = _MONTHS.get(month_word.group(0)[:3].lower())
+        if month is None or not numbers:
+            return None
+        year = numbers[-1]
+        day = numbers[0] if len(numbers) > 1 else 1
+        candidates.append((year, month, day))
+    elif len(numbers) == 3:
+        a, b, c = numbers
+        if a > 31:
+            candidates.append((a, b, c))  # year first
+        else:
+            year = c + (1900 if 30 <= c < 100 else 2000 if c < 30 else 0)
+            candidates += [(year, b, a), (year, a, b)]  # day-month, then month-day
+    for year, month, day in candidates:
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    return None
+
+
+def bitcoin(text: str) -> Verdict:
+    from stdnum import bitcoin as stdnum_bitcoin
+
+    return bool(stdnum_bitcoin.is_valid(text))
+
+
+def jwt(text: str) -> Verdict:
+    header = text.split(".", 1)[0]
+    try:
+        decoded = base64.urlsafe_b64decode(header + "=" * (-len(header) % 4))
+        fields = json.loads(decoded)
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return False
+    return isinstance(fields, dict) and "alg" in fields
+
+
+VALIDATORS: dict[str, Callable[[str], Verdict]] = {
+    "email": email,
+    "phone": phone,
+    "payment_card": payment_card,
+    "iban": iban,
+    "us_ssn": us_ssn,
+    "ip_address": ip_address,
+    "mac_address": mac_address,
+    "uk_nhs": uk_nhs,
+    "uk_nino": uk_nino,
+    "url_credentials": url_credentials,
+    "date_of_birth": date_of_birth,
+    "bitcoin": bitcoin,
+    "jwt": jwt,
+    "none": lambda _text: None,
+}

@@ -1,0 +1,149 @@
+"""Text files through the block reader and the scan service: line numbers and offsets in
+the file, long lines, binary and mis-encoded files, the time budget, and no raw value in
+any output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from charter.domain.errors import InputError
+from charter.engines.text.block_scanner import BlockScanner
+from charter.engines.text.text_files import OVERLAP, read_blocks
+from charter.guidelines.profiles import load_pii_catalogue
+from charter.privacy.corpus import generate
+from charter.privacy.masking import digest
+from charter.reports.pii_documents import pii_document, render_pii_table
+from charter.reports.pii_html import render_pii_html
+from charter.services.pii import scan_text_files
+from support import run_cli
+
+KEY = bytes(range(32))
+CATALOGUE = load_pii_catalogue()
+
+
+def _scan(paths: list[Path], jobs: int = 1, block: int = 3 * OVERLAP, budget: float | None = None):  # type: ignore[no-untyped-def]
+    scanner = BlockScanner(CATALOGUE, jobs=jobs)
+    try:
+        return scan_text_files(
+            paths,
+            lambda p: read_blocks(p, block),
+            scanner.scan,
+            KEY,
+            entities=scanner.detector.entities,
+            threshold=scanner.detector.threshold,
+            key_id="test",
+            budget_seconds=budget,
+        )
+    finally:
+        scanner.close()
+
+
+def test_lines_and_offsets_across_blocks_and_a_long_line(tmp_path: Path) -> None:
+    lines = [f"User: filler line {i} about the subtitles" for i in range(2000)]
+    lines[5] = "User: mail me at jane.roe@gmail.com please"
+    lines[1500] = "x" * 30_000 + " card 4539 1488 0343 6467 " + "y" * 20_000
+    path = tmp_path / "chat.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run = _scan([path])
+    (result,) = run.files
+    got = [(f.line, f.start, f.end, f.entity) for f in result.findings]
+    assert got == [(6, 17, 35, "EMAIL_ADDRESS"), (1501, 30_006, 30_025, "CREDIT_CARD")]
+    assert result.status == "complete"
+    assert result.scanned_bytes == path.stat().st_size
+
+
+def test_worker_processes_give_the_same_findings(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.txt"
+    path.write_text("\n".join(line.text for line in generate(3000, seed=4)) + "\n")
+    one = _scan([path], jobs=1).files[0].findings
+    two = _scan([path], jobs=2).files[0].findings
+    assert one == two
+    assert len(one) > 500
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"PK\x03\x04\x00\x00binary", "binary file"),
+        (b"ok line\ncaf\xe9 latin-1\n", ":2:4: not UTF-8"),
+    ],
+)
+def test_binary_and_mis_encoded_files_are_errors(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    good = tmp_path / "good.txt"
+    good.write_text("call me on +44 20 7946 0958\n")
+    run = _scan([bad, good])
+    assert run.files[0].status == "error"
+    assert message in str(run.files[0].message)
+    assert run.files[1].status == "complete"
+    assert [f.entity for f in run.files[1].findings] == ["PHONE_NUMBER"]
+    with pytest.raises(InputError):
+        list(read_blocks(bad))
+
+
+def test_a_spent_budget_marks_the_file_incomplete(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    path.write_text("\n".join(line.text for line in generate(4000, seed=9)) + "\n")
+    (result,) = _scan([path], budget=0.0).files
+    assert result.status == "incomplete"
+    assert 0 < result.scanned_bytes < path.stat().st_size
+    assert "time budget" in str(result.message)
+
+
+def test_no_raw_value_reaches_any_output(tmp_path: Path) -> None:
+    lines = list(generate(600, seed=13))
+    path = tmp_path / "corpus.txt"
+    path.write_text("\n".join(line.text for line in lines) + "\n")
+    raw = {line.text[s["start"] : s["end"]] for line in lines for s in line.spans}
+    assert len(raw) > 100
+    document = pii_document(_scan([path]))
+    outputs = {
+        "json": json.dumps(document),
+        "table": render_pii_table(document, limit=10_000),
+        "html": render_pii_html(document),
+    }
+    cli = run_cli(
+        "scan",
+        "pii",
+        str(path),
+        "--format",
+        "json",
+        env={"CHARTER_CONFIG_DIR": str(tmp_path / "cfg")},
+    )
+    outputs["cli"] = cli.stdout + cli.stderr
+    for name, text in outputs.items():
+        leaked = sorted(value for value in raw if value in text)
+        assert not leaked, (name, leaked[:3])
+    # digests are keyed: the same value gives the same digest, another key another one
+    findings = document["files"][0]["findings"]
+    assert findings[0]["digest"].startswith("hmac-sha256:")
+    assert digest(KEY, "EMAIL_ADDRESS", "A@B.io") == digest(KEY, "EMAIL_ADDRESS", "a@b.io")
+    assert digest(KEY, "EMAIL_ADDRESS", "a@b.io") != digest(b"k" * 32, "EMAIL_ADDRESS", "a@b.io")
+
+
+def test_cli_json_shape_and_exit_codes(tmp_path: Path) -> None:
+    path = tmp_path / "chat.txt"
+    path.write_text("Agent: hello\nUser: my email is ana.lind@proton.me\n")
+    env = {"CHARTER_CONFIG_DIR": str(tmp_path / "cfg")}
+    done = run_cli("scan", "pii", str(path), "--format", "json", "--jobs", "1", env=env)
+    assert done.returncode == 1, done.stderr
+    document = json.loads(done.stdout)
+    (entry,) = document["files"]
+    assert {"path", "bytes", "status", "findings"} <= set(entry)
+    (finding,) = entry["findings"]
+    assert set(finding) == {"line", "start", "end", "entity", "score", "preview", "digest"}
+    assert (finding["line"], finding["start"], finding["end"]) == (2, 18, 36)
+    assert finding["preview"] == "a***@***.me"
+    assert document["summary"]["by_entity"] == {"EMAIL_ADDRESS": 1}
+    clean = tmp_path / "clean.txt"
+    clean.write_text("nothing to see here\n")
+    assert run_cli("scan", "pii", str(clean), env=env).returncode == 0
+    unknown = run_cli("scan", "pii", str(clean), "--entities", "NAME", env=env)
+    assert unknown.returncode == 2
+    assert "unknown NAME" in unknown.stderr
