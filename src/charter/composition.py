@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from charter.engines.scan.scanner import IbisScanner
     from charter.engines.store.runs import SqlRunStore
     from charter.engines.text.block_scanner import BlockScanner
+    from charter.engines.text.redacted_copies import RedactedCopy
     from charter.guidelines.library import BuiltinPackLibrary
     from charter.privacy.text_blocks import TextBlock
     from charter.quality.artwork_rules import ImageFacts
@@ -176,6 +177,13 @@ def pii_scanner(
     from charter.engines.text.block_scanner import BlockScanner
 
     return BlockScanner(catalogue, entities, threshold, jobs, ner_recognizers())
+
+
+def redacted_copy(target: Path) -> RedactedCopy:
+    """A redacted copy written atomically to ``target``."""
+    from charter.engines.text.redacted_copies import RedactedCopy
+
+    return RedactedCopy(target)
 
 
 def ner_recognizers() -> list[Any]:

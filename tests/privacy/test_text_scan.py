@@ -147,3 +147,86 @@ def test_cli_json_shape_and_exit_codes(tmp_path: Path) -> None:
     unknown = run_cli("scan", "pii", str(clean), "--entities", "NAME", env=env)
     assert unknown.returncode == 2
     assert "unknown NAME" in unknown.stderr
+
+
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [
+        ("tag", "mail <EMAIL_ADDRESS> or call <PHONE_NUMBER>\n"),
+        ("mask", "mail ****.***@*****.*** or call +** ** **** ****\n"),
+    ],
+)
+def test_redacted_copies_keep_the_format(tmp_path: Path, mode: str, expected: str) -> None:
+    source = tmp_path / "in" / "chat.jsonl"
+    source.parent.mkdir()
+    source.write_text(
+        '{"turn": 1, "text": "mail jane.roe@gmail.com or call +44 20 7946 0958"}\n'
+        '{"turn": 2, "text": "thanks"}\n'
+    )
+    out = tmp_path / "out.jsonl"
+    env = {"CHARTER_CONFIG_DIR": str(tmp_path / "cfg")}
+    done = run_cli(
+        "scan", "pii", str(source), "--redact", str(out), "--redact-mode", mode, "--jobs", "1",
+        env=env,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    lines = out.read_text().splitlines()
+    assert [json.loads(line)["turn"] for line in lines] == [1, 2]  # still JSON lines
+    assert json.loads(lines[0])["text"] + "\n" == expected
+    assert not list(tmp_path.glob("**/.*.partial"))
+
+
+def test_pseudonyms_agree_across_files_and_a_long_line_is_redacted_whole(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("from ana.lind@proton.me\n")
+    long_line = "x" * 20_000 + " card 4539 1488 0343 6467 " + "y" * 9_000
+    (folder / "b.txt").write_text(f"cc ana.lind@proton.me\n{long_line}\n")
+    out = tmp_path / "out"
+    env = {"CHARTER_CONFIG_DIR": str(tmp_path / "cfg")}
+    done = run_cli(
+        "scan", "pii", str(folder), "--redact", str(out), "--redact-mode", "pseudonym", env=env
+    )
+    assert done.returncode == 1, done.stderr
+    first = (out / "in" / "a.txt").read_text().split()[1]
+    second_lines = (out / "in" / "b.txt").read_text().splitlines()
+    assert first.startswith("<EMAIL_ADDRESS:")
+    assert second_lines[0].split()[1] == first
+    assert (
+        second_lines[1] == "x" * 20_000 + " card " + second_lines[1].split()[2] + " " + "y" * 9_000
+    )
+    assert "4539" not in second_lines[1]
+    original = folder / "a.txt"
+    same = run_cli("scan", "pii", str(original), "--redact", str(original), env=env)
+    assert same.returncode == 2
+    assert "would overwrite its original" in same.stderr
+
+
+def test_redaction_across_a_block_cut(tmp_path: Path) -> None:
+    """A value that straddles a long line's piece boundary is replaced once, whole."""
+    from charter.services.pii import Redaction
+
+    value = "jane.roe@gmail.com"
+    line = "a" * (3 * OVERLAP - OVERLAP - 5) + " " + value + " " + "b" * (4 * OVERLAP)
+    source = tmp_path / "long.txt"
+    source.write_text(line + "\n")
+    written: list[str] = []
+
+    class Sink:
+        def __enter__(self) -> Sink:
+            return self
+
+        def __exit__(self, *args: object) -> None:
+            return None
+
+        def write(self, text: str) -> None:
+            written.append(text)
+
+    scanner = BlockScanner(CATALOGUE)
+    scan_text_files(
+        [source], lambda p: read_blocks(p, 3 * OVERLAP), scanner.scan, KEY,
+        entities=scanner.detector.entities, threshold=0.5, key_id="t",
+        redaction=Redaction("tag", lambda _p: Sink()),
+    )  # fmt: skip
+    assert "".join(written) == line.replace(value, "<EMAIL_ADDRESS>") + "\n"
+    assert len(written) > 1

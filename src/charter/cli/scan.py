@@ -421,6 +421,18 @@ def pii(
             "--budget", min=0.0, help="Seconds per file; past it the file is 'incomplete'."
         ),
     ] = None,
+    redact: Annotated[
+        Path | None,
+        typer.Option(
+            "--redact",
+            help="Write redacted copies here: a file for one input, else a folder that "
+            "mirrors the inputs.",
+        ),
+    ] = None,
+    redact_mode: Annotated[
+        str,
+        typer.Option("--redact-mode", help="mask (keep the shape), tag (<ENTITY>) or pseudonym."),
+    ] = "tag",
     output_format: FormatOption = ScanFormat.TABLE,
     output: OutputOption = None,
 ) -> None:
@@ -428,13 +440,19 @@ def pii(
     US SSN, IP, MAC, NHS, NINO, dates of birth by context, crypto wallets, API keys,
     tokens, private keys, and the partner's own account, device and payment-token patterns.
 
-    Findings show a masked preview and a keyed digest, never the value. Exit 0 without
+    Findings show a masked preview and a keyed digest, never the value. With --redact, a
+    copy of each file is written with every finding masked, tagged or pseudonymised with
+    the keyed digest (the same value, the same pseudonym across files). Exit 0 without
     findings, 1 with any, 2 when a file cannot be read (the others are still scanned).
     """
     from charter import composition
     from charter.domain.errors import InputError
+    from charter.privacy.masking import REDACTION_MODES
     from charter.reports.pii_documents import pii_document, render_pii_table
-    from charter.services.pii import scan_text_files
+    from charter.services.pii import Redaction, scan_text_files
+
+    if redact_mode not in REDACTION_MODES:
+        fail_input(f"--redact-mode: {redact_mode} is not one of {', '.join(REDACTION_MODES)}")
 
     wanted = list(_names(entities)) or None
     try:
@@ -454,6 +472,12 @@ def pii(
     ]
     if not files:
         fail_input("no files found in the given paths")
+    redaction = None
+    if redact is not None:
+        targets = _redaction_targets(paths, files, redact)
+        if any(t.resolve() == f.resolve() for f, t in targets.items()):
+            fail_input("--redact: a copy would overwrite its original")
+        redaction = Redaction(redact_mode, lambda p: composition.redacted_copy(targets[p]))
     scanner = composition.pii_scanner(chosen, wanted, threshold, jobs)
     total = sum(p.stat().st_size for p in files if p.is_file())
     report = composition.byte_progress(total)
@@ -468,6 +492,7 @@ def pii(
             key_id=key_id,
             budget_seconds=budget,
             progress=report,
+            redaction=redaction,
         )
     finally:
         scanner.close()
@@ -478,6 +503,22 @@ def pii(
     if summary["errors"]:
         raise typer.Exit(2)
     raise typer.Exit(EXIT_FINDINGS if summary["findings"] or summary["incomplete"] else EXIT_OK)
+
+
+def _redaction_targets(paths: list[Path], files: list[Path], out: Path) -> dict[Path, Path]:
+    """One input file: ``out`` is the copy. Otherwise ``out`` is a folder mirroring each
+    file's path below the folder it was found in."""
+    if len(paths) == 1 and paths[0].is_file():
+        return {files[0]: out}
+    targets: dict[Path, Path] = {}
+    for path in paths:
+        if path.is_dir():
+            for file in files:
+                if file.is_relative_to(path):
+                    targets[file] = out / path.name / file.relative_to(path)
+        else:
+            targets[path] = out / path.name
+    return targets
 
 
 def _pii_html(document: dict[str, Any]) -> str:

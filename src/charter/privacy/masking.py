@@ -55,3 +55,18 @@ def preview(entity: str, value: str) -> str:
         else:
             masked.append(char)
     return "".join(reversed(masked))
+
+
+REDACTION_MODES = ("mask", "tag", "pseudonym")
+
+
+def replacement(mode: str, key: bytes, entity: str, value: str) -> str:
+    """What a redacted copy writes instead of ``value``: ``mask`` keeps the shape
+    (separators stay, every letter and digit becomes ``*``), ``tag`` writes ``<ENTITY>``,
+    ``pseudonym`` writes ``<ENTITY:8 hex digits of the keyed digest>`` (the same value gives
+    the same pseudonym in every file that shares the key)."""
+    if mode == "mask":
+        return "".join("*" if c.isalnum() else c for c in value)
+    if mode == "tag":
+        return f"<{entity}>"
+    return f"<{entity}:{digest(key, entity, value)[len(DIGEST_PREFIX) : len(DIGEST_PREFIX) + 8]}>"
