@@ -220,7 +220,7 @@ def _phone(rng: random.Random) -> str:
         [phonenumbers.PhoneNumberFormat.INTERNATIONAL, phonenumbers.PhoneNumberFormat.NATIONAL,
          phonenumbers.PhoneNumberFormat.E164]
     )  # fmt: skip
-    return phonenumbers.format_number(number, style)
+    return str(phonenumbers.format_number(number, style))
 
 
 def _ip(rng: random.Random) -> str:

@@ -18,6 +18,7 @@ A block is bytes (UTF-8); offsets come back as character offsets in the decoded 
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -174,6 +175,10 @@ class Detector:
             if verdict is False:
                 return None
             asked = True
+            if verdict and recognizer.validated_score >= 1.0 and not recognizer.negative_context:
+                # context can neither raise nor lower it: skip reading the surroundings
+                return Match(match.start(), match.end(), recognizer.entity, 1.0,
+                             recognizer.id, match.group(0))  # fmt: skip
         catalogue = self.catalogue
         before, after = _surroundings(
             text, match.start(), match.end(), catalogue.context_words_before,
@@ -273,6 +278,9 @@ def _resolve(matches: list[Match]) -> list[Match]:
     """Drop duplicates and overlaps: the higher score wins, then the longer match."""
     if len(matches) < 2:
         return matches
+    ordered = sorted(matches, key=lambda m: (m.start, m.end))
+    if all(a.end <= b.start for a, b in itertools.pairwise(ordered)):
+        return ordered  # the usual case: nothing overlaps
     ranked = sorted(set(matches), key=lambda m: (-m.score, -(m.end - m.start), m.start))
     starts: list[int] = []  # kept intervals, sorted and disjoint
     stops: list[int] = []

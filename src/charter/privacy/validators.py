@@ -158,9 +158,18 @@ def payment_card(text: str) -> Verdict:
 
 
 def iban(text: str) -> Verdict:
+    """ISO 7064 mod 97-10 first (integer arithmetic: most look-alikes end here), then the
+    registry's length and BBAN format with any national check digits (python-stdnum)."""
     from stdnum import iban as stdnum_iban
 
-    return bool(stdnum_iban.is_valid(text.replace(" ", "")))
+    compact = text.replace(" ", "")
+    rotated = compact[4:] + compact[:4]
+    try:
+        if int("".join(str(int(c, 36)) for c in rotated)) % 97 != 1:
+            return False
+    except ValueError:
+        return False
+    return bool(stdnum_iban.is_valid(compact))
 
 
 _SSN_PUBLIC = frozenset({"078051120", "219099999", "457555462"})
@@ -183,6 +192,8 @@ _DOCUMENTATION = tuple(
 
 
 def ip_address(text: str) -> Verdict:
+    if "." in text and ":" not in text:
+        return _ipv4(text)
     try:
         address = ipaddress.ip_address(text)
     except ValueError:
@@ -191,6 +202,23 @@ def ip_address(text: str) -> Verdict:
         return False
     # RFC 5737 / 3849 documentation ranges: examples, not people
     return not any(address.version == n.version and address in n for n in _DOCUMENTATION)
+
+
+_IPV4_DOCUMENTATION = ((192, 0, 2), (198, 51, 100), (203, 0, 113))
+
+
+def _ipv4(text: str) -> Verdict:
+    """Dotted quads without the ``ipaddress`` module (this runs for every candidate)."""
+    parts = text.split(".")
+    if len(parts) != 4 or any(not p or (len(p) > 1 and p[0] == "0") for p in parts):
+        return False
+    octets = [int(p) for p in parts]
+    if any(o > 255 for o in octets):
+        return False
+    first = octets[0]
+    if first in (0, 127) or 224 <= first <= 239:
+        return False  # unspecified, loopback, multicast
+    return tuple(octets[:3]) not in _IPV4_DOCUMENTATION
 
 
 def mac_address(text: str) -> Verdict:
