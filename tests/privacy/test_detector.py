@@ -3,8 +3,11 @@ what it must not, and the scores' context rule."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from charter.domain.errors import InputError
 from charter.guidelines.profiles import load_pii_catalogue
 from charter.privacy.corpus import generate
 from charter.privacy.detector import Detector, Match
@@ -119,3 +122,31 @@ def test_a_ner_plug_in_adds_its_entities_and_overlaps_resolve() -> None:
     assert "PERSON" in detector.entities
     only_email = Detector(CATALOGUE, entities=["EMAIL_ADDRESS"], ner=[_Gazetteer(["Ada"])])
     assert [m.entity for m in only_email.find(text)] == ["EMAIL_ADDRESS"]
+
+
+def test_a_partner_catalogue_extends_the_default(tmp_path: Path) -> None:
+    own = tmp_path / "northwind.yaml"
+    own.write_text(
+        "id: pii/northwind\ntitle: Northwind member ids\nextends: pii/default\n"
+        "disabled: [us-passport]\nsources:\n  - rules: [ACCOUNT_ID]\n"
+        "    url: https://example.org/member-ids\n    retrieved: 2026-11-25\n"
+        "recognizers:\n  - id: member-id\n    entity: ACCOUNT_ID\n"
+        "    prefilter: 'NW-[0-9]{8}[^0-9]'\n    pattern: '\\bNW-\\d{8}\\b'\n    score: 0.8\n"
+    )
+    catalogue = load_pii_catalogue(str(own))
+    ids = [r.id for r in catalogue.recognizers]
+    assert ids[-1] == "member-id"
+    assert "us-passport" not in ids
+    assert "email" in ids
+    found = Detector(catalogue).find("member NW-12345678 wrote from ana.lind@proton.me")
+    assert [(m.entity, m.value) for m in found] == [
+        ("ACCOUNT_ID", "NW-12345678"),
+        ("EMAIL_ADDRESS", "ana.lind@proton.me"),
+    ]
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(own.read_text().replace("'\\bNW-\\d{8}\\b'", "'(unclosed'"))
+    with pytest.raises(InputError) as caught:
+        load_pii_catalogue(str(broken))
+    assert "broken.yaml:" in str(caught.value)
+    assert "broken.yaml:13:5: recognizers.0.pattern" in str(caught.value)
+    assert "regular expression" in str(caught.value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
@@ -39,6 +40,18 @@ RelativePath = Annotated[
 """A path inside the workspace, relative to its root."""
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def _compiles(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"not a Python regular expression: {exc}") from exc
+    return value
+
+
+PythonRegex = Annotated[str, AfterValidator(_compiles)]
+"""A regular expression Python's ``re`` compiles (checked when the file is loaded)."""
 """Non-empty free text."""
 
 

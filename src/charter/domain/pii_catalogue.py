@@ -8,12 +8,11 @@ file that extends or replaces it (docs/privacy.md).
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
-from charter.domain.base import StrictModel
+from charter.domain.base import PythonRegex, StrictModel
 from charter.domain.quality_profiles import ProfileSource
 
 Score = Annotated[float, Field(ge=0, le=1)]
@@ -51,7 +50,7 @@ class Recognizer(StrictModel):
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     entity: str = Field(pattern=ENTITY)
     prefilter: str
-    pattern: str
+    pattern: PythonRegex
     caseless: bool = False
     score: Score
     """Score of a match no validator confirmed."""
@@ -63,15 +62,6 @@ class Recognizer(StrictModel):
     """Words near the match that lower it (order, invoice, version...)."""
     max_length: int = Field(default=128, gt=0, le=4096)
     """Longest value in characters: the window the exact pattern searches."""
-
-    @field_validator("pattern")
-    @classmethod
-    def _compiles(cls, value: str) -> str:
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"not a Python regular expression: {exc}") from exc
-        return value
 
 
 class PiiCatalogue(StrictModel):

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from charter.domain.base import StrictModel
+from charter.domain.base import PythonRegex, StrictModel
 
 TimedTextFormat = Literal["srt", "webvtt", "ttml"]
 DualSpeakerStyle = Literal[
@@ -160,17 +160,8 @@ class ArtefactPattern(StrictModel):
     """A leftover of a language model or a template (case-insensitive regular expression)."""
 
     id: str = Field(pattern=r"^[a-z0-9-]+$")
-    pattern: str
+    pattern: PythonRegex
     description: str
-
-    @field_validator("pattern")
-    @classmethod
-    def _compiles(cls, value: str) -> str:
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"not a regular expression: {exc}") from exc
-        return value
 
 
 class TextProfile(StrictModel):
