@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from charter.domain.errors import InputError
 from charter.domain.quality_profiles import (
@@ -137,15 +138,27 @@ def qc_audio(
     paths: Sequence[Path], profile: AudioProfile, measure: Callable[[Path], AudioMeasurement]
 ) -> AudioRun:
     """Measure every file (streamed) and judge it against ``profile``."""
-    results = []
+    judged = _judge_each(paths, measure, lambda m: check_audio(m, profile))
+    return AudioRun(profile, [AudioResult(*row) for row in judged])
+
+
+F = TypeVar("F")
+
+
+def _judge_each(
+    paths: Sequence[Path], read: Callable[[Path], F], judge: Callable[[F], list[QcFinding]]
+) -> list[tuple[str, F | None, list[QcFinding], str | None]]:
+    """``(path, facts, findings, error)`` per file: a file that cannot be read is an error
+    row and the others are still judged."""
+    rows: list[tuple[str, F | None, list[QcFinding], str | None]] = []
     for path in paths:
         try:
-            measurement = measure(path)
+            facts = read(path)
         except InputError as exc:
-            results.append(AudioResult(str(path), None, error=str(exc)))
+            rows.append((str(path), None, [], str(exc)))
             continue
-        results.append(AudioResult(str(path), measurement, check_audio(measurement, profile)))
-    return AudioRun(profile, results)
+        rows.append((str(path), facts, judge(facts), None))
+    return rows
 
 
 @dataclass(frozen=True)
@@ -170,15 +183,8 @@ def qc_artwork(
     paths: Sequence[Path], profile: ArtworkProfile, read: Callable[[Path], ImageFacts]
 ) -> ArtworkRun:
     """Check every image's header facts against the partner's profile."""
-    results = []
-    for path in paths:
-        try:
-            image = read(path)
-        except InputError as exc:
-            results.append(ArtworkResult(str(path), None, error=str(exc)))
-            continue
-        results.append(ArtworkResult(str(path), image, check_artwork(image, profile)))
-    return ArtworkRun(profile, results)
+    judged = _judge_each(paths, read, lambda image: check_artwork(image, profile))
+    return ArtworkRun(profile, [ArtworkResult(*row) for row in judged])
 
 
 @dataclass(frozen=True)
