@@ -16,6 +16,19 @@ from support import minimal_workspace_files, write_workspace
 PG_ENV = "CHARTER_TEST_DATABASE_URL"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_keys(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keys made by audits (the workspace HMAC key) go to a session folder, never to the
+    user's config directory; ``config_dir`` isolates a single test further."""
+    previous = os.environ.get("CHARTER_CONFIG_DIR")
+    os.environ["CHARTER_CONFIG_DIR"] = str(tmp_path_factory.mktemp("charter-config"))
+    yield
+    if previous is None:
+        os.environ.pop("CHARTER_CONFIG_DIR", None)
+    else:
+        os.environ["CHARTER_CONFIG_DIR"] = previous
+
+
 @pytest.fixture
 def workspace_dir(tmp_path: Path) -> Path:
     """A valid workspace written to disk."""

@@ -130,6 +130,8 @@ def minimal_workspace_files() -> dict[str, Any]:
                     "data_subjects": ["subscribers"],
                     "legal_basis": "contract",
                     "retention_days": 365,
+                    "recipients": [],
+                    "transfers": [],
                 },
             ],
             "algorithmic_process": {
@@ -175,6 +177,7 @@ def minimal_workspace_files() -> dict[str, Any]:
                 },
             },
             "reviews": [{"date": "2026-06-15", "reviewer": "lead", "outcome": "approved"}],
+            "dpia_reference": "DPIA-2026-01 title recommender",
         },
         "usecases/moodboard.yaml": {
             "id": "moodboard",

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from charter.checks.registry import load_registry
-from charter.composition import deliverables
+from charter.composition import deliverables, personal_data_scans
 from charter.domain.audit import AuditReport
 from charter.domain.genai_triage import Tier, triage
 from charter.domain.status import Status
@@ -73,13 +73,15 @@ def workspace(signed: Path) -> Workspace:
 @pytest.fixture(scope="module")
 def report(workspace: Workspace) -> AuditReport:
     packs = resolve_packs(workspace, BuiltinPackLibrary())
+    scanner = IbisScanner()
     request = AuditRequest(
         workspace=workspace,
         packs=packs,
         catalog=load_registry(),
         as_of=AS_OF,
-        scanner=IbisScanner(),
+        scanner=scanner,
         deliverables=deliverables(),
+        personal_data=personal_data_scans(workspace, scanner),
     )
     return run_audit(request)
 

@@ -14,10 +14,21 @@
   FAIR-02 failure); no drift.
 - dub-quality.csv (dub-pipeline) and qc-flags.parquet (qc-anomaly): quality and anomaly
   scores for their drift monitors, steady over the year (pass).
+- support-chats/*.jsonl (support-assistant): three days of help-centre chats. Subscribers
+  give pseudonymous account ids (declared); one pastes an e-mail address and one a card
+  number, neither declared (planted PRIV-03 failures).
+- audience-export.csv (campaign-insights): the audience segments shared with AudienceLens,
+  one row per reached viewer with age band, province, device and segment. Two retired
+  viewers on the web in Zeeland form a class of 2 (k < 5) and the four 65+ TV viewers in
+  Drenthe are all 'lapsed' (l = 1): planted PRIV-05 failures. 90 rows were last exposed in
+  September 2025, past the 395-day retention (planted PRIV-06 failure).
+- known-issues.parquet (support-assistant's knowledge base, declared without personal
+  data): the export kept the reporter's e-mail address (planted PRIV-04 failure).
 """
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -154,6 +165,107 @@ def dub_mix(path: Path, amplitude: float, seconds: float = 4.0, channels: int = 
     soundfile.write(path, np.repeat(tone[:, None], channels, axis=1), 48_000, subtype="PCM_24")
 
 
+CHAT_TEMPLATES = [
+    ("user", "Subtitles on {title} episode {ep} drift about {lag} seconds after {tc}."),
+    ("agent", "Thanks! Which language were the subtitles in?"),
+    ("user", "{language}. My account id is {account}."),
+    ("agent", "Got it: {title} episode {ep}, {language}, from {tc}. A linguist will check it."),
+    ("user", "The {language} dub of {title} episode {ep} cuts off mid-sentence at {tc}."),
+    ("agent", "This is a known issue, a fix ships this week. Anything else?"),
+    ("user", "No, that's all, thanks."),
+]
+TITLES = ["Harbour Lights", "Salt and Iron", "The Quiet Coast", "Northern Static"]
+LANGUAGES = ["Spanish", "German", "French", "Dutch", "Polish"]
+PLANTED_EMAIL = "k.vandenberg@quicklaan.nl"
+PLANTED_CARD = "4917 4845 8989 7107"  # Luhn-valid, made up
+
+
+def support_chats(folder: Path) -> None:
+    """Three days of chats, one JSON line a turn; line 11 of the 2026-11-21 file carries
+    an e-mail address, line 17 of the 2026-11-22 file a card number."""
+    rng = np.random.default_rng(2026_20)
+    folder.mkdir(parents=True, exist_ok=True)
+    for day in (20, 21, 22):
+        lines = []
+        for chat in range(4):
+            values = {
+                "title": TITLES[int(rng.integers(len(TITLES)))],
+                "ep": int(rng.integers(1, 9)),
+                "lag": int(rng.integers(2, 6)),
+                "tc": f"00:{int(rng.integers(10, 50)):02d}:{int(rng.integers(0, 60)):02d}",
+                "language": LANGUAGES[int(rng.integers(len(LANGUAGES)))],
+                "account": f"nw-{int(rng.integers(10_000, 99_999))}",
+            }
+            for role, text in CHAT_TEMPLATES:
+                turn = {
+                    "chat": f"2026-11-{day}-{chat}",
+                    "role": role,
+                    "text": text.format(**values),
+                }
+                lines.append(json.dumps(turn, ensure_ascii=False))
+        if day == 21:
+            text = f"Please write to me at {PLANTED_EMAIL} when it is fixed."
+            lines[10] = json.dumps({"chat": "2026-11-21-1", "role": "user", "text": text})
+        if day == 22:
+            text = f"I pay for this! Card {PLANTED_CARD}, refund the month."
+            lines[16] = json.dumps({"chat": "2026-11-22-2", "role": "user", "text": text})
+        (folder / f"2026-11-{day}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+PROVINCES = [
+    "Groningen", "Friesland", "Drenthe", "Overijssel", "Flevoland", "Gelderland", "Utrecht",
+    "Noord-Holland", "Zuid-Holland", "Zeeland", "Noord-Brabant", "Limburg",
+]  # fmt: skip
+SEGMENTS = ["binge", "weekend", "casual", "lapsed"]
+
+
+def audience_export() -> pd.DataFrame:
+    """Every (age band, province, device) class holds 12-20 viewers with at least two
+    segments, except the two planted classes; 90 rows are dated September 2025."""
+    rng = np.random.default_rng(2026_21)
+    rows = []
+    for age in ["18-29", "30-49", "50-64", "65+"]:
+        for province in PROVINCES:
+            for device in ["tv", "mobile", "web"]:
+                if (age, province, device) == ("65+", "Zeeland", "web"):
+                    count, segments = 2, ["casual", "lapsed"]
+                elif (age, province, device) == ("65+", "Drenthe", "tv"):
+                    count, segments = 4, ["lapsed"]
+                else:
+                    count, segments = int(rng.integers(12, 21)), SEGMENTS
+                for i in range(count):
+                    rows.append((age, province, device, segments[i % len(segments)]))
+    frame = pd.DataFrame(rows, columns=["age_band", "province", "device", "segment"])
+    days = rng.integers(0, 300, len(frame))
+    dates = [datetime(2026, 11, 20) - timedelta(days=int(d)) for d in days]  # noqa: DTZ001
+    stale = rng.choice(len(frame), 90, replace=False)
+    for index in stale:
+        dates[index] = datetime(2025, 9, 1) + timedelta(days=int(rng.integers(0, 30)))  # noqa: DTZ001
+    frame["last_exposed_on"] = [d.date().isoformat() for d in dates]
+    return frame
+
+
+def known_issues(rows: int = 120) -> pd.DataFrame:
+    rng = np.random.default_rng(2026_22)
+    summaries = [
+        "subtitle drift after ad break",
+        "dub cuts off",
+        "forced narrative missing",
+        "wrong honorifics in dub",
+    ]
+    domains = rng.choice(["kpnmail.nl", "ziggo.nl", "gmx.de", "orange.fr"], rows)
+    numbers = rng.integers(1000, 9999, rows)
+    return pd.DataFrame(
+        {
+            "issue": [f"LOC-{4000 + i}" for i in range(rows)],
+            "title": rng.choice(TITLES, rows),
+            "summary": rng.choice(summaries, rows),
+            "status": rng.choice(["open", "fixed", "wont_fix"], rows),
+            "reported_by": [f"viewer{n}@{d}" for n, d in zip(numbers, domains, strict=True)],
+        }
+    )
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     audio = OUT.parent / "deliverables" / "audio"
@@ -165,6 +277,9 @@ def main() -> None:
     casting_impressions().to_parquet(OUT / "casting-impressions.parquet", index=False)
     dub_quality().to_csv(OUT / "dub-quality.csv", index=False)
     qc_flags().to_parquet(OUT / "qc-flags.parquet", index=False)
+    support_chats(OUT / "support-chats")
+    audience_export().to_csv(OUT / "audience-export.csv", index=False)
+    known_issues().to_parquet(OUT / "known-issues.parquet", index=False)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from charter.quality.artwork_rules import ImageFacts
     from charter.quality.audio_rules import AudioMeasurement
     from charter.quality.timed_text import TimedText
+    from charter.services.pii import PersonalDataScans
 
 
 def registry() -> CheckRegistry:
@@ -191,6 +192,24 @@ def ner_recognizers() -> list[Any]:
     from importlib.metadata import entry_points
 
     return [entry.load()() for entry in entry_points(group="charter.ner")]
+
+
+def personal_data_scans(ws: Workspace, engine: IbisScanner) -> PersonalDataScans:
+    """The privacy checks' scanner: text files through the detector in this process,
+    tables through ``engine``, findings digested with the workspace's HMAC key (made on
+    first use)."""
+    from charter.engines.text.block_scanner import BlockScanner
+    from charter.services.pii import PersonalDataScans
+
+    catalogue = pii_catalogue()
+    detector = BlockScanner(catalogue, ner=ner_recognizers())
+
+    def key() -> bytes:
+        store = keystore()
+        store.create_hmac_key(ws.config.partner.id)
+        return store.hmac_key(ws.config.partner.id)
+
+    return PersonalDataScans(catalogue, pii_block_reader(), engine.table_text, detector.scan, key)
 
 
 def hmac_key(workspace_dir: Path | None) -> tuple[bytes, str]:

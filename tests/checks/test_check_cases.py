@@ -28,7 +28,7 @@ import pytest
 import yaml
 
 from charter.checks.registry import load_registry
-from charter.composition import deliverables
+from charter.composition import deliverables, personal_data_scans
 from charter.engines.scan.scanner import IbisScanner
 from charter.guidelines.library import BuiltinPackLibrary
 from charter.reports.audit_json import audit_document
@@ -65,8 +65,15 @@ def test_check_case(expected_file: Path, tmp_path: Path) -> None:
     workspace = load_workspace(root)
     packs = resolve_packs(workspace, BuiltinPackLibrary())
     as_of = expected.get("as_of", date(2026, 11, 24))
+    scanner = IbisScanner()
     request = AuditRequest(
-        workspace, packs, load_registry(), as_of, scanner=IbisScanner(), deliverables=deliverables()
+        workspace,
+        packs,
+        load_registry(),
+        as_of,
+        scanner=scanner,
+        deliverables=deliverables(),
+        personal_data=personal_data_scans(workspace, scanner),
     )
     document = audit_document(run_audit(request))
 

@@ -12,6 +12,7 @@ from typing import Any
 import jsonschema
 
 from charter.checks.registry import load_registry
+from charter.composition import personal_data_scans
 from charter.domain.checks import Check, CheckCatalog
 from charter.domain.guidelines import Pack
 from charter.engines.scan.scanner import IbisScanner
@@ -142,6 +143,7 @@ def audit(
 ) -> Audited:
     workspace = load_workspace(root)
     packs = resolve_packs(workspace, BuiltinPackLibrary())
+    scanner = IbisScanner()
     report = run_audit(
         AuditRequest(
             workspace=workspace,
@@ -149,7 +151,8 @@ def audit(
             catalog=catalog or load_registry(),
             as_of=as_of,
             actor="compliance-lead",
-            scanner=IbisScanner(),
+            scanner=scanner,
+            personal_data=personal_data_scans(workspace, scanner),
         ),
         clock=lambda: datetime.combine(as_of, time(9, 30), tzinfo=UTC),
         history=_FixedHistory(previous),

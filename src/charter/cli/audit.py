@@ -97,6 +97,7 @@ def audit(
         actor=actor,
         scanner=scanner,
         deliverables=composition.deliverables(),
+        personal_data=composition.personal_data_scans(workspace, scanner),
     )
     runs = composition.run_store(directory) if store else None
     try:

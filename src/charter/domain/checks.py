@@ -13,6 +13,7 @@ from charter.domain.guidelines import Pack, Requirement, Scope
 from charter.domain.scans import EvidenceScanner
 
 if TYPE_CHECKING:
+    from charter.domain.personal_data import PersonalDataScanner
     from charter.domain.ports import DeliverableFiles
 from charter.domain.status import Status, worst_status
 from charter.domain.systems import Category, SystemCard
@@ -75,6 +76,8 @@ class CheckContext:
     """The scan engine, for checks that read evidence tables (decision logs, drift)."""
     deliverables: DeliverableFiles | None = None
     """Reads deliverable files (subtitles), for the quality checks."""
+    personal_data: PersonalDataScanner | None = None
+    """Finds personal data in text and tables, for the privacy checks."""
 
     def threshold(self, name: str) -> float:
         value = self.thresholds[name]

@@ -8,6 +8,7 @@ file that extends or replaces it (docs/privacy.md).
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
@@ -64,6 +65,18 @@ class Recognizer(StrictModel):
     """Longest value in characters: the window the exact pattern searches."""
 
 
+class DataCategory(StrictModel):
+    """A category of personal data as system cards declare it (``personal_data_categories``):
+    the entities it covers and the words that declare it."""
+
+    entities: list[Annotated[str, Field(pattern=ENTITY)]] = Field(min_length=1)
+    declared_as: list[str] = []
+    """Phrases (whole words, case-folded) in a declared category that cover these entities;
+    empty for credentials, which no declaration makes acceptable."""
+    credentials: bool = False
+    """Secrets (keys, tokens, passwords in URLs): a finding whatever the card declares."""
+
+
 class PiiCatalogue(StrictModel):
     """Recognizers, their context rules and the default threshold."""
 
@@ -83,6 +96,9 @@ class PiiCatalogue(StrictModel):
     recognizers: list[Recognizer] = []
     disabled: list[str] = []
     """Recognizer ids of the extended catalogue to leave out."""
+    categories: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], DataCategory] = {}
+    """Declared categories and the entities they cover (a file that extends another adds
+    to or replaces its categories by name)."""
 
     @model_validator(mode="after")
     def _unique_ids(self) -> PiiCatalogue:
@@ -96,3 +112,30 @@ class PiiCatalogue(StrictModel):
     @property
     def entities(self) -> list[str]:
         return sorted({r.entity for r in self.recognizers})
+
+    def category_of(self, entity: str) -> tuple[str, DataCategory] | None:
+        for name, category in self.categories.items():
+            if entity in category.entities:
+                return name, category
+        return None
+
+    def declared(self, entity: str, declared_categories: list[str]) -> bool:
+        """Whether a source declaring ``declared_categories`` covers ``entity``: a phrase of
+        the entity's category appears as whole words in one of them. An entity of no
+        category (a partner's own, an NER label) is covered by any declaration."""
+        found = self.category_of(entity)
+        if found is None:
+            return bool(declared_categories)
+        _, category = found
+        if category.credentials:
+            return False
+        texts = [" ".join(_words(text)) for text in declared_categories]
+        return any(
+            f" {' '.join(_words(phrase))} " in f" {text} "
+            for phrase in category.declared_as
+            for text in texts
+        )
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", text.casefold())

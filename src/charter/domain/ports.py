@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -80,6 +80,11 @@ class DeliverableFiles(Protocol):
         """Files of ``pattern`` (a file, folder or glob relative to ``root``) that stay
         inside ``root`` (a link leading outside is left out), sorted; provenance records
         (``*.provenance.json``) are never deliverables themselves."""
+        ...
+
+    def modified(self, path: Path) -> date:
+        """The day (UTC) a file was last modified: the date of its records when nothing
+        inside dates them."""
         ...
 
     def timed_text(self, path: Path) -> TimedText:

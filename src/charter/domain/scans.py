@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from charter.metrics.drift import Binning, DriftReport, ReferenceProfile
     from charter.metrics.exposure import ExposureTables
     from charter.metrics.fairness import Disparity, FairnessReport, FeatureFairness, GroupKey
+    from charter.metrics.record_ages import RecordAges
+    from charter.metrics.reidentification import Discovery, Reidentification
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,34 @@ class EvidenceScanner(Protocol):
     ) -> DriftReport:
         """Compare windows: ``reference`` defaults to ``current`` (one log, two windows);
         with a stored ``profile`` and no ``reference``, bins come from the profile."""
+        ...
+
+    def reidentification(
+        self,
+        source: str,
+        quasi_identifiers: tuple[str, ...],
+        sensitive: tuple[str, ...] = (),
+        *,
+        k: int = 5,
+        l_target: int = 2,
+    ) -> Reidentification:
+        """Equivalence classes over the quasi-identifiers: sizes and the spread of each
+        sensitive attribute (no quasi-identifier value leaves the engine)."""
+        ...
+
+    def discover_quasi_identifiers(
+        self, source: str, *, k: int = 5, exclude: tuple[str, ...] = ()
+    ) -> Discovery:
+        """Identifier-like columns, name-suggested quasi-identifiers and the minimal column
+        combinations that break k-anonymity."""
+        ...
+
+    def columns(self, source: str) -> tuple[str, ...]:
+        """The source's column names."""
+        ...
+
+    def record_ages(self, source: str, column: str, cutoff: date) -> RecordAges:
+        """Rows dated before ``cutoff`` by ``column``, and the oldest date."""
         ...
 
 

@@ -77,10 +77,13 @@ class DataSource(StrictModel):
     special-category)."""
     retention_days: int | None = Field(default=None, ge=0)
     """How long records are kept, in days (required when ``personal_data``)."""
-    recipients: list[Text] = []
-    """Who receives the data outside the partner (GDPR Art. 30(1)(d))."""
-    transfers: list[Text] = []
-    """Countries outside the EEA the data goes to, with the transfer mechanism."""
+    recipients: list[Text] | None = None
+    """Who receives the data outside the partner (GDPR Art. 30(1)(d)); ``[]`` states that
+    nobody does, leaving it out states nothing."""
+    transfers: list[Text] | None = None
+    """Transfers outside the EEA (GDPR Art. 30(1)(e)): the country or organisation and the
+    mechanism (adequacy decision, SCCs, BCRs, Art. 49 derogation); ``[]`` states there are
+    none."""
 
 
 class AlgorithmicProcess(StrictModel):
@@ -151,15 +154,6 @@ class Transparency(StrictModel):
     ai_output_labelling: Labelling = Labelling.NONE
     """How AI-generated output is labelled (EU AI Act Art. 50(2)): visible label,
     metadata, C2PA content credentials."""
-
-
-class EvidenceSpec(StrictModel):
-    id: Identifier
-    """Evidence id inside the card."""
-    path: RelativePath
-    """File, folder or glob relative to the workspace (no absolute paths, no ``..``)."""
-    description: Text | None = None
-    """What the evidence is."""
 
 
 ColumnName = Annotated[str, StringConstraints(min_length=1, max_length=300)]
@@ -263,13 +257,56 @@ class QualityDeliverable(StrictModel):
     description: Text | None = None
 
 
+class PrivacyEvidence(StrictModel):
+    """A sample or export of a data source that the privacy checks scan."""
+
+    id: Identifier
+    """Evidence id inside the card."""
+    path: RelativePath
+    """Text files (transcripts, prompts, logs, JSON lines) or a table (CSV, Parquet): a
+    file, folder or glob relative to the workspace."""
+    description: Text | None = None
+    """What the evidence is."""
+    source: Identifier | None = None
+    """The data source (``data_sources`` id) it comes from: its declared categories and
+    retention judge what is found. Without it, nothing found counts as declared."""
+    columns: list[ColumnName] = []
+    """Tables: the columns to scan for personal data (default: every text and integer
+    column)."""
+    exported: bool = False
+    """Tables: the data is shared or exported outside the partner (re-identification risk
+    is assessed; also when ``quasi_identifiers`` are named)."""
+    quasi_identifiers: list[ColumnName] = []
+    """Tables: columns that single people out in combination (default: discovered)."""
+    sensitive: list[ColumnName] = []
+    """Tables: sensitive attributes for l-diversity and t-closeness."""
+    record_date: ColumnName | None = None
+    """Tables: the column dating each record (collection or last activity), for retention;
+    without it, files are dated by their modification time."""
+
+
+class WP248Criterion(StrEnum):
+    """The nine criteria of EDPB/WP29 WP248 rev.01 (DPIA likely required with two or more)."""
+
+    EVALUATION_OR_SCORING = "evaluation_or_scoring"
+    AUTOMATED_DECISION_WITH_EFFECT = "automated_decision_with_effect"
+    SYSTEMATIC_MONITORING = "systematic_monitoring"
+    SENSITIVE_DATA = "sensitive_data"
+    LARGE_SCALE = "large_scale"
+    MATCHING_DATASETS = "matching_datasets"
+    VULNERABLE_SUBJECTS = "vulnerable_subjects"
+    INNOVATIVE_TECHNOLOGY = "innovative_technology"
+    PREVENTS_RIGHT_OR_SERVICE = "prevents_right_or_service"
+
+
 class Evaluations(StrictModel):
     fairness: list[DecisionLog] = []
     """Decision logs for classification fairness (``fairness.classification_parity``)."""
     exposure: list[ImpressionLog] = []
     """Impression logs for ranking fairness (``fairness.exposure_parity``)."""
-    privacy: list[EvidenceSpec] = []
-    """Datasets and text for privacy scans."""
+    privacy: list[PrivacyEvidence] = []
+    """Text and tables the privacy checks scan (personal data, re-identification,
+    retention)."""
     quality: list[QualityDeliverable] = []
     """AI-made deliverables for quality control (``quality.subtitles``)."""
 
@@ -397,3 +434,6 @@ class SystemCard(StrictModel):
     """Review sign-offs, most recent last."""
     dpia_reference: Text | None = None
     """Reference of the data protection impact assessment, when one exists."""
+    dpia_criteria: list[WP248Criterion] = []
+    """WP248 criteria the partner knows the processing meets (``large_scale``,
+    ``systematic_monitoring``...), on top of those Charter reads off the card."""

@@ -158,6 +158,9 @@ class UseCase(StrictModel):
     """Talent consents (required when talent likeness or union-covered work is involved)."""
     deliverables: list[Deliverable] = []
     """Files delivered with GenAI content, for provenance checks."""
+    prompts: list[RelativePath] = []
+    """Prompts, chat logs and generated text of the use (files, folders or globs): scanned
+    for personal data (``privacy.pii_in_text``)."""
 
     def as_known_on(self, day: date) -> UseCase:
         """The use case as it stood on ``day``: a disclosure or approval dated later had not

@@ -60,7 +60,11 @@ def load_pii_catalogue(reference: str = "pii/default") -> PiiCatalogue:
     own = {r.id for r in catalogue.recognizers}
     kept = [r for r in base.recognizers if r.id not in catalogue.disabled and r.id not in own]
     return catalogue.model_copy(
-        update={"recognizers": [*kept, *catalogue.recognizers], "extends": None}
+        update={
+            "recognizers": [*kept, *catalogue.recognizers],
+            "categories": base.categories | catalogue.categories,
+            "extends": None,
+        }
     )
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 
 from charter.privacy.detector import Match
 
@@ -26,6 +27,25 @@ class TextBlock:
     report_until: int
     end_offset: int
     """Bytes of the file read once this block is done (for progress and budgets)."""
+
+
+@dataclass(frozen=True)
+class CellBlock(TextBlock):
+    """A ``TextBlock`` whose lines are the cells of ``column`` at ``rows`` (0-based)."""
+
+    column: str = ""
+    rows: Sequence[int] = ()
+    cells: Sequence[str] = field(default=(), repr=False)
+
+
+@dataclass(frozen=True)
+class TableText:
+    columns: tuple[str, ...]
+    """The columns read (text and integer columns, or those asked for)."""
+    rows: int
+    """Rows in the table."""
+    sampled: bool
+    blocks: Iterator[CellBlock]
 
 
 def located(block: TextBlock, matches: list[Match]) -> list[tuple[int, int, int, Match]]:

@@ -9,7 +9,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from charter.services.pii import PiiFinding, PiiRun
+from charter.domain.personal_data import PiiFileResult, PiiFinding, PiiRun
 
 SCHEMA = "charter.scan.pii/v1"
 
@@ -30,6 +30,33 @@ def _finding(finding: PiiFinding) -> dict[str, Any]:
     }
 
 
+def _table(result: PiiFileResult) -> dict[str, Any]:
+    """Rows and the profile of each column (a sample unless every row was read)."""
+    return {
+        "rows": result.rows,
+        "scanned_rows": result.scanned_rows,
+        "sampled": result.scanned_rows != result.rows,
+        "columns": [
+            {
+                "column": profile.column,
+                "cells": profile.cells,
+                "label": profile.label,
+                "entities": [
+                    {
+                        "entity": share.entity,
+                        "cells": share.cells,
+                        "whole_cells": share.whole,
+                        "share": round(share.share, 6),
+                        "interval": [round(share.low, 6), round(share.high, 6)],
+                    }
+                    for share in profile.entities
+                ],
+            }
+            for profile in result.columns
+        ],
+    }
+
+
 def pii_document(run: PiiRun) -> dict[str, Any]:
     """``{"files": [{"path", "bytes", "status", "findings": [...]}], "summary": {...}}``."""
     counts = run.counts
@@ -45,6 +72,7 @@ def pii_document(run: PiiRun) -> dict[str, Any]:
                 "scanned_bytes": result.scanned_bytes,
                 "counts": dict(sorted(result.counts.items())),
                 "truncated": result.truncated,
+                **(_table(result) if result.is_table else {}),
                 "findings": [_finding(f) for f in result.findings],
             }
             for result in run.files
@@ -80,11 +108,15 @@ def render_pii_table(document: dict[str, Any], width: int = 120, limit: int = 20
         console.print(f"{entry['status']:<10} {entry['path']}  ({counts})")
         if entry["message"]:
             console.print(f"           {entry['message']}")
+        table_file = "columns" in entry
+        if table_file:
+            _print_columns(console, entry)
         if entry["findings"]:
-            table = Table("line", "chars", "entity", "score", "preview", "digest")
+            where = ("row", "column") if table_file else ("line",)
+            table = Table(*where, "chars", "entity", "score", "preview", "digest")
             for finding in entry["findings"][:limit]:
                 table.add_row(
-                    str(finding.get("line", finding.get("row"))),
+                    *(str(finding[key]) for key in where),
                     f"{finding['start']}-{finding['end']}",
                     finding["entity"],
                     f"{finding['score']:.2f}",
@@ -97,3 +129,29 @@ def render_pii_table(document: dict[str, Any], width: int = 120, limit: int = 20
                     f"           ... {len(entry['findings']) - limit} more (--format json)"
                 )
     return buffer.getvalue()
+
+
+def _print_columns(console: Console, entry: dict[str, Any]) -> None:
+    """Each column's profile: what it holds and how sure (a sample unless --full)."""
+    basis = (
+        f"a sample of {entry['scanned_rows']:,} of {entry['rows']:,} rows"
+        if entry["sampled"]
+        else f"all {entry['rows']:,} rows"
+    )
+    console.print(f"           columns, on {basis}:")
+    table = Table("column", "cells", "holds", "entity", "share", "95 % interval")
+    for column in entry["columns"]:
+        if not column["entities"]:
+            table.add_row(column["column"], f"{column['cells']:,}", "-", "", "", "")
+            continue
+        for i, share in enumerate(column["entities"]):
+            low, high = share["interval"]
+            table.add_row(
+                column["column"] if i == 0 else "",
+                f"{column['cells']:,}" if i == 0 else "",
+                (column["label"] or "-") if i == 0 else "",
+                share["entity"],
+                f"{share['share']:.1%}",
+                f"{low:.1%}-{high:.1%}",
+            )
+    console.print(table)

@@ -41,26 +41,58 @@ def render_pii_html(document: dict[str, Any]) -> str:
                 ticks=(0, top / 2, float(top)),
             )
         )
-    for entry in document["files"]:
+    for index, entry in enumerate(document["files"]):
         parts.append(
             f"<h2>{escape(entry['path'])} <span class='{escape(entry['status'])}'>"
             f"{escape(entry['status'])}</span></h2>"
         )
         if entry["message"]:
             parts.append(f"<p class='{escape(entry['status'])}'>{escape(entry['message'])}</p>")
+        if "columns" in entry:
+            parts.append(_column_chart(entry, f"pii-columns-{index}"))
+        where = ("row", "column") if "columns" in entry else ("line",)
         rows = "".join(
             "<tr>"
             + "".join(
                 f"<td>{escape(str(f.get(key, '')))}</td>"
-                for key in ("line", "start", "end", "entity", "score", "preview", "digest")
+                for key in (*where, "start", "end", "entity", "score", "preview", "digest")
             )
             + "</tr>"
             for f in entry["findings"][:LISTED]
         )
         if rows:
+            head = "".join(f"<th>{key}</th>" for key in where)
             parts.append(
-                "<table><tr><th>line</th><th>start</th><th>end</th><th>entity</th>"
+                f"<table><tr>{head}<th>start</th><th>end</th><th>entity</th>"
                 f"<th>score</th><th>preview</th><th>digest</th></tr>{rows}</table>"
             )
     parts.append("</body></html>\n")
     return "".join(parts)
+
+
+def _column_chart(entry: dict[str, Any], chart_id: str) -> str:
+    """Share of each column's cells holding each entity, in percent, with the interval in
+    the label (a sample unless every row was read)."""
+    bars = []
+    for column in entry["columns"]:
+        for share in column["entities"]:
+            low, high = share["interval"]
+            text = f"{share['share']:.1%}"
+            if entry["sampled"]:
+                text += f" ({low:.1%}-{high:.1%})"
+            bars.append(
+                Bar(f"{column['column']}: {share['entity']}", share["share"] * 100, text, "#b3261e")
+            )
+    if not bars:
+        return "<p>No personal data found in any column.</p>"
+    basis = (
+        f"a sample of {entry['scanned_rows']:,} of {entry['rows']:,} rows"
+        if entry["sampled"]
+        else f"all {entry['rows']:,} rows"
+    )
+    return bar_chart(
+        bars,
+        chart_id=chart_id,
+        title=f"Cells holding personal data, by column ({basis})",
+        description=", ".join(f"{b.label}: {b.text}" for b in bars),
+    )

@@ -22,6 +22,7 @@ from charter.domain.errors import InputError, Location
 from charter.domain.findings import Finding, finding_severity, fingerprint, subject
 from charter.domain.guidelines import Pack, Requirement, Scope
 from charter.domain.ids import new_run_id
+from charter.domain.personal_data import PersonalDataScanner
 from charter.domain.ports import DeliverableFiles, RunHistory, RunStore
 from charter.domain.scans import EvidenceScanner
 from charter.domain.status import Principle, Status, worst_status
@@ -43,6 +44,8 @@ class AuditRequest:
     """The scan engine for evidence checks; without one they report ``error``."""
     deliverables: DeliverableFiles | None = None
     """Reads deliverable files for the quality checks; without it they report ``error``."""
+    personal_data: PersonalDataScanner | None = None
+    """Finds personal data for the privacy checks; without it they report ``error``."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ def run_audit(
                         as_of=request.as_of,
                         scanner=request.scanner,
                         deliverables=request.deliverables,
+                        personal_data=request.personal_data,
                     )
                     outcome, elapsed = _execute(request.catalog.get(check_id), target, ctx)
                     results.append(

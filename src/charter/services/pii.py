@@ -13,65 +13,23 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from charter.domain.errors import InputError
+from charter.domain.personal_data import (
+    MAX_FINDINGS_PER_FILE,
+    WHOLE_VALUE_SHARE,
+    ColumnProfile,
+    EntityShare,
+    PiiFileResult,
+    PiiFinding,
+    PiiRun,
+)
+from charter.domain.pii_catalogue import PiiCatalogue
+from charter.metrics.intervals import wilson
 from charter.privacy.detector import Match
 from charter.privacy.masking import digest, preview, replacement
-from charter.privacy.text_blocks import TextBlock, located
-
-MAX_FINDINGS_PER_FILE = 10_000
-"""Findings listed per file; the counts go on past it (``truncated`` says so)."""
-
-
-@dataclass(frozen=True)
-class PiiFinding:
-    """One value found: where (line, or row and column), what, how sure; never the value."""
-
-    entity: str
-    score: float
-    start: int
-    end: int
-    preview: str
-    digest: str
-    line: int | None = None
-    row: int | None = None
-    column: str | None = None
-
-
-@dataclass
-class PiiFileResult:
-    path: str
-    bytes: int
-    status: str = "complete"
-    """``complete``, ``incomplete`` (budget ran out: ``scanned_bytes`` tells how far) or
-    ``error``."""
-    findings: list[PiiFinding] = field(default_factory=list)
-    counts: Counter[str] = field(default_factory=Counter)
-    scanned_bytes: int = 0
-    truncated: bool = False
-    message: str | None = None
-
-
-@dataclass(frozen=True)
-class PiiRun:
-    files: list[PiiFileResult]
-    entities: list[str]
-    threshold: float
-    key_id: str
-    seconds: float
-
-    @property
-    def total_bytes(self) -> int:
-        return sum(f.scanned_bytes for f in self.files)
-
-    @property
-    def counts(self) -> Counter[str]:
-        total: Counter[str] = Counter()
-        for result in self.files:
-            total.update(result.counts)
-        return total
-
+from charter.privacy.text_blocks import CellBlock, TableText, TextBlock, located
 
 Scan = Callable[[Iterable[TextBlock]], Iterator[tuple[TextBlock, list[Match]]]]
 
@@ -130,21 +88,7 @@ def scan_text_files(
                     if copy is not None and redaction is not None:
                         skip = _write_redacted(copy, block, matches, redaction.mode, key, skip)
                     for line, start, end, match in located(block, matches):
-                        result.counts[match.entity] += 1
-                        if len(result.findings) >= MAX_FINDINGS_PER_FILE:
-                            result.truncated = True
-                            continue
-                        result.findings.append(
-                            PiiFinding(
-                                entity=match.entity,
-                                score=match.score,
-                                start=start,
-                                end=end,
-                                preview=preview(match.entity, match.value),
-                                digest=digest(key, match.entity, match.value),
-                                line=line,
-                            )
-                        )
+                        _record(result, key, match, start, end, line=line)
                     if progress is not None:
                         progress(block.end_offset - done)
                     done = block.end_offset
@@ -163,6 +107,109 @@ def scan_text_files(
             result.message = str(exc)
         results.append(result)
     return PiiRun(results, entities, threshold, key_id, time.perf_counter() - started)
+
+
+def _record(
+    result: PiiFileResult,
+    key: bytes,
+    match: Match,
+    start: int,
+    end: int,
+    *,
+    line: int | None = None,
+    row: int | None = None,
+    column: str | None = None,
+) -> None:
+    """Count a match and list it (preview and digest only) up to the per-file limit."""
+    result.counts[match.entity] += 1
+    if len(result.findings) >= MAX_FINDINGS_PER_FILE:
+        result.truncated = True
+        return
+    result.findings.append(
+        PiiFinding(
+            entity=match.entity,
+            score=match.score,
+            start=start,
+            end=end,
+            preview=preview(match.entity, match.value),
+            digest=digest(key, match.entity, match.value),
+            line=line,
+            row=row,
+            column=column,
+        )
+    )
+
+
+def scan_table(
+    name: str,
+    columns: Sequence[str],
+    rows: int,
+    sampled: bool,
+    blocks: Iterable[CellBlock],
+    scan: Scan,
+    key: bytes,
+    *,
+    budget_seconds: float | None = None,
+) -> PiiFileResult:
+    """Scan a table's text cells (``blocks`` from the engine) and profile each column:
+    the share of cells holding each entity, with its 95 % Wilson interval (a random sample
+    unless every row was read). Findings name the row (1-based) and the column."""
+    result = PiiFileResult(name, 0, rows=rows, scanned_rows=0 if sampled else rows)
+    deadline = None if budget_seconds is None else time.perf_counter() + budget_seconds
+    cells: Counter[str] = Counter()
+    holding: dict[str, Counter[str]] = {c: Counter() for c in columns}
+    whole: dict[str, Counter[str]] = {c: Counter() for c in columns}
+    seen_rows: set[int] = set()
+    try:
+        for block, matches in scan(blocks):
+            cell_block = cast("CellBlock", block)
+            column = cell_block.column
+            cells[column] += len(cell_block.rows)
+            if sampled:
+                seen_rows.update(cell_block.rows)
+            per_cell: dict[int, set[str]] = {}
+            for index, start, end, match in located(cell_block, matches):
+                row = cell_block.rows[index]
+                _record(result, key, match, start, end, row=row + 1, column=column)
+                per_cell.setdefault(index, set()).add(match.entity)
+                value = cell_block.cells[index]
+                if value[:start].strip() == "" and value[end:].strip() == "":
+                    whole[column][match.entity] += 1
+            for entities in per_cell.values():
+                holding[column].update(entities)
+            result.scanned_bytes = cell_block.end_offset
+            result.bytes = cell_block.end_offset
+            if deadline is not None and time.perf_counter() > deadline:
+                result.status = "incomplete"
+                result.message = (
+                    f"time budget of {budget_seconds:g} s ran out after {result.scanned_bytes:,}"
+                    " bytes of text cells"
+                )
+                break
+    except InputError as exc:
+        result.status = "error"
+        result.message = str(exc)
+    if sampled:
+        result.scanned_rows = len(seen_rows)
+    result.columns = [
+        _profile(c, cells[c], holding[c], whole[c], full=not sampled) for c in columns
+    ]
+    return result
+
+
+def _profile(
+    column: str, cells: int, holding: Counter[str], whole: Counter[str], *, full: bool
+) -> ColumnProfile:
+    shares = []
+    for entity, count in sorted(holding.items(), key=lambda item: (-item[1], item[0])):
+        interval = wilson(count, cells) or (0.0, 1.0)
+        low, high = (count / cells, count / cells) if full and cells else interval
+        shares.append(EntityShare(entity, count, whole[entity], count / cells, low, high))
+    # The column holds the entity when its hits are whole values, not words in a text.
+    label = next((x.entity for x in shares if x.whole >= WHOLE_VALUE_SHARE * x.cells), None)
+    if label is None and shares:
+        label = "text"
+    return ColumnProfile(column, cells, shares, label)
 
 
 class _BudgetSpentError(Exception):
@@ -187,3 +234,46 @@ def _write_redacted(
         parts.append(text[position:end_of_block])
     copy.write("".join(parts))
     return max(position - end_of_block, 0)
+
+
+@dataclass
+class PersonalDataScans:
+    """The ``PersonalDataScanner`` the audit hands to the privacy checks: text files stream
+    through the detector, tables come from the engine (``table_text``); each result is
+    kept, so checks reading the same evidence scan it once."""
+
+    catalogue: PiiCatalogue
+    read_blocks: Callable[[Path], Iterator[TextBlock]]
+    table_text: Callable[[str, tuple[str, ...], int | None], TableText]
+    scan: Scan
+    key_of: Callable[[], bytes]
+    """The workspace's HMAC key, made on first use (an audit that scans nothing makes none)."""
+    sample_rows: int = 10_000
+    _files: dict[Path, PiiFileResult] = field(default_factory=dict)
+    _tables: dict[tuple[str, tuple[str, ...], bool], PiiFileResult] = field(default_factory=dict)
+
+    def text_files(self, paths: list[Path]) -> list[PiiFileResult]:
+        missing = [p for p in paths if p not in self._files]
+        if missing:
+            run = scan_text_files(
+                missing, self.read_blocks, self.scan, self.key_of(), entities=[], threshold=0.0,
+                key_id="",
+            )  # fmt: skip
+            self._files.update(zip(missing, run.files, strict=True))
+        return [self._files[p] for p in paths]
+
+    def table(
+        self, source: str, columns: tuple[str, ...] = (), *, full: bool = False
+    ) -> PiiFileResult:
+        key = (source, columns, full)
+        if key not in self._tables:
+            try:
+                text = self.table_text(source, columns, None if full else self.sample_rows)
+                result = scan_table(
+                    source, text.columns, text.rows, text.sampled, text.blocks, self.scan,
+                    self.key_of(),
+                )  # fmt: skip
+            except InputError as exc:
+                result = PiiFileResult(source, 0, "error", message=str(exc))
+            self._tables[key] = result
+        return self._tables[key]

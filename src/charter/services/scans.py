@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from charter.domain.ports import PackLibrary
+from charter.domain.reidentification import RiskBreach, RiskLimits, judge_reidentification
 from charter.domain.scans import (
     Breach,
     DecisionColumns,
@@ -30,6 +31,7 @@ from charter.metrics.fairness import (
     assess,
     bootstrap_intervals,
 )
+from charter.metrics.reidentification import Discovery, Reidentification
 from charter.services.validation import pack_for_ref
 
 FAIRNESS_PACK = "partner-ai-usage"
@@ -183,3 +185,56 @@ def scan_drift(
 ) -> DriftScanResult:
     report = scanner.drift(current, spec, reference, profile)
     return DriftScanResult(report, thresholds, judge_drift(report, thresholds))
+
+
+REIDENTIFICATION_CHECK = "privacy.reidentification_risk"
+
+
+def pack_risk_limits(library: PackLibrary, pack_ref: str = FAIRNESS_PACK) -> RiskLimits:
+    """The ``k`` and ``l`` minimums of ``privacy.reidentification_risk`` in a pack."""
+    values = check_thresholds(library, pack_ref, REIDENTIFICATION_CHECK)
+    default = RiskLimits()
+    k, l_min = values.get("k", default.k), values.get("l", default.l)
+    return RiskLimits(
+        k=int(k) if isinstance(k, int | float) else default.k,
+        l=int(l_min) if isinstance(l_min, int | float) else default.l,
+    )
+
+
+@dataclass(frozen=True)
+class ReidentificationScanResult:
+    report: Reidentification | None
+    """None when discovery found no quasi-identifier to assess."""
+    limits: RiskLimits
+    breaches: list[RiskBreach]
+    discovery: Discovery | None = None
+
+    @property
+    def status(self) -> Status:
+        if self.report is None:
+            return Status.INSUFFICIENT_EVIDENCE
+        return Status.FAIL if self.breaches else Status.PASS
+
+
+def scan_reidentification(
+    scanner: EvidenceScanner,
+    source: str,
+    limits: RiskLimits,
+    quasi_identifiers: tuple[str, ...] = (),
+    sensitive: tuple[str, ...] = (),
+) -> ReidentificationScanResult:
+    """Judge the declared quasi-identifiers; without any, discover them first (columns
+    whose names suggest quasi-identifiers, plus the minimal risky combinations) and judge
+    the suggested ones."""
+    discovery = None
+    if not quasi_identifiers:
+        discovery = scanner.discover_quasi_identifiers(source, k=limits.k, exclude=sensitive)
+        quasi_identifiers = discovery.suggested
+        if not quasi_identifiers:
+            return ReidentificationScanResult(None, limits, [], discovery)
+    report = scanner.reidentification(
+        source, quasi_identifiers, sensitive, k=limits.k, l_target=limits.l
+    )
+    return ReidentificationScanResult(
+        report, limits, judge_reidentification(report, limits), discovery
+    )

@@ -41,6 +41,14 @@ def check_references(ws: Workspace) -> list[InputProblem]:
                     )
                 )
             seen.add(source.id)
+        for i, evidence in enumerate(card.evaluations.privacy):
+            if evidence.source is not None and evidence.source not in seen:
+                problems.append(
+                    InputProblem(
+                        ws.locate(file, ("evaluations", "privacy", i, "source")),
+                        f"unknown data source '{evidence.source}' (not in data_sources)",
+                    )
+                )
     for use_case in ws.use_cases.values():
         file = ws.use_case_file(use_case.id)
         need("person", use_case.owner, file, ("owner",))

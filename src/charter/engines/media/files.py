@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,13 @@ class MediaFiles:
             for p in found
             if p.resolve().is_relative_to(base) and not p.name.endswith(RECORD_SUFFIX)
         )
+
+    def modified(self, path: Path) -> date:
+        try:
+            stamp = path.stat().st_mtime
+        except OSError as exc:
+            raise InputError.at(str(path), 0, 0, f"cannot read file: {exc.strerror}") from exc
+        return datetime.fromtimestamp(stamp, UTC).date()
 
     def timed_text(self, path: Path) -> TimedText:
         return read_timed_text(path)

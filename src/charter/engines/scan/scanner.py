@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from charter.domain.scans import DecisionColumns, DriftSpec, ImpressionColumns
@@ -11,9 +12,15 @@ from charter.engines.scan.drift import drift_scan
 from charter.engines.scan.exposure import exposure_tables
 from charter.engines.scan.inputs import ScanSource, open_source
 from charter.engines.scan.progress import ProgressReporter
+from charter.engines.scan.record_dates import record_ages
+from charter.engines.scan.reidentification import discover, reidentification
+from charter.engines.scan.text_columns import table_text
 from charter.metrics.cells import ConfusionCells
 from charter.metrics.drift import DriftReport, ReferenceProfile
 from charter.metrics.exposure import ExposureTables
+from charter.metrics.record_ages import RecordAges
+from charter.metrics.reidentification import Discovery, Reidentification
+from charter.privacy.text_blocks import TableText
 
 if TYPE_CHECKING:
     from ibis.backends import BaseBackend
@@ -92,3 +99,39 @@ class IbisScanner:
             reference = current
         baseline = self.open(reference) if reference is not None else None
         return drift_scan(baseline, source, spec, profile=profile, progress=self._progress)
+
+    def reidentification(
+        self,
+        source: str,
+        quasi_identifiers: tuple[str, ...],
+        sensitive: tuple[str, ...] = (),
+        *,
+        k: int = 5,
+        l_target: int = 2,
+    ) -> Reidentification:
+        return reidentification(
+            self.open(source),
+            quasi_identifiers,
+            sensitive,
+            k=k,
+            l_target=l_target,
+            progress=self._progress,
+        )
+
+    def discover_quasi_identifiers(
+        self, source: str, *, k: int = 5, exclude: tuple[str, ...] = ()
+    ) -> Discovery:
+        return discover(self.open(source), k=k, exclude=exclude, progress=self._progress)
+
+    def table_text(
+        self, source: str, columns: tuple[str, ...] = (), sample_rows: int | None = 10_000
+    ) -> TableText:
+        """The text cells of a table for the PII detector (a random sample of rows, or
+        every row when ``sample_rows`` is None)."""
+        return table_text(self.open(source), columns, sample_rows=sample_rows)
+
+    def record_ages(self, source: str, column: str, cutoff: date) -> RecordAges:
+        return record_ages(self.open(source), column, cutoff, self._progress)
+
+    def columns(self, source: str) -> tuple[str, ...]:
+        return tuple(self.open(source).table.columns)

@@ -1,0 +1,138 @@
+"""Equivalence classes of a table, computed by the engine (DuckDB or Spark).
+
+One group-by over the quasi-identifiers gives the class sizes; one more per sensitive
+attribute gives the count of each value inside each class, with the class numbered by the
+engine (``dense_rank``), so quasi-identifier values never leave the engine. Discovery tries
+column combinations smallest first and stops growing a combination once it already breaks
+k-anonymity (the minimal risky sets, as SUDA reports minimal sample uniques).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import combinations
+from typing import TYPE_CHECKING, Any
+
+from charter.engines.scan.inputs import ScanSource, problem, require_columns, run_on_engine
+from charter.engines.scan.progress import ProgressReporter, tracked
+from charter.metrics.reidentification import (
+    Discovery,
+    Reidentification,
+    RiskyCombination,
+    class_sizes,
+    sensitive_spread,
+)
+from charter.privacy.quasi_identifiers import suggests_quasi_identifier
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+IDENTIFIER_SHARE = 0.95
+"""A column whose values are this nearly all distinct is an identifier, not a
+quasi-identifier (a key or a direct identifier such as an e-mail address)."""
+
+
+def _keys(table: ir.Table, columns: Sequence[str]) -> dict[str, Any]:
+    """Group keys; JSON values (sparse JSON-lines fields) unwrapped as strings."""
+    keys: dict[str, Any] = {}
+    for name in columns:
+        column = table[name]
+        keys[name] = column.unwrap_as("string") if column.type().is_json() else column
+    return keys
+
+
+def _fetch(source: ScanSource, expression: ir.Table, progress: ProgressReporter | None) -> Any:
+    """The expression's result as an Arrow table; read failures name the source."""
+    return run_on_engine(source.name, lambda: tracked(expression, progress).to_pyarrow())
+
+
+def _sizes(source: ScanSource, columns: Sequence[str], progress: ProgressReporter | None) -> Any:
+    table = source.table
+    expression = table.group_by(**_keys(table, columns)).aggregate(n=table.count()).select("n")
+    return _fetch(source, expression, progress).column("n").to_numpy()
+
+
+def reidentification(
+    source: ScanSource,
+    quasi_identifiers: Sequence[str],
+    sensitive: Sequence[str] = (),
+    *,
+    k: int = 5,
+    l_target: int = 2,
+    progress: ProgressReporter | None = None,
+) -> Reidentification:
+    """Class sizes over ``quasi_identifiers`` and the spread of each ``sensitive``
+    attribute inside the classes."""
+    import ibis
+
+    roles: dict[str, str | None] = {f"--quasi-identifiers {c}": c for c in quasi_identifiers}
+    roles |= {f"--sensitive {c}": c for c in sensitive}
+    require_columns(source, roles)
+    overlap = set(quasi_identifiers) & set(sensitive)
+    if overlap:
+        raise problem(
+            source.name, f"column '{sorted(overlap)[0]}' is both quasi-identifier and sensitive"
+        )
+    sizes = class_sizes(_sizes(source, quasi_identifiers, progress), k)
+    if sizes.rows == 0:
+        raise problem(source.name, "has no rows")
+    table = source.table
+    spreads = []
+    for name in sensitive:
+        keys = _keys(table, quasi_identifiers)
+        grouped = table.group_by(**keys, value=_keys(table, [name])[name]).aggregate(
+            n=table.count()
+        )
+        numbered = grouped.select(
+            cls=ibis.dense_rank().over(order_by=[grouped[c] for c in quasi_identifiers]),
+            value=grouped["value"],
+            n=grouped["n"],
+        )
+        frame = _fetch(source, numbered, progress).to_pandas()
+        kind = table[name].type()
+        ordered = kind.is_numeric() and not kind.is_boolean()
+        spreads.append(sensitive_spread(name, frame, ordered=ordered, target_l=l_target))
+    return Reidentification(tuple(quasi_identifiers), sizes, tuple(spreads))
+
+
+def discover(
+    source: ScanSource,
+    *,
+    k: int = 5,
+    exclude: Sequence[str] = (),
+    max_size: int = 3,
+    max_columns: int = 12,
+    progress: ProgressReporter | None = None,
+) -> Discovery:
+    """Identifier-like columns, name-suggested quasi-identifiers, and the minimal column
+    combinations (up to ``max_size`` columns, among at most ``max_columns`` candidates)
+    whose classes are smaller than ``k``."""
+    table = source.table
+    columns = [c for c in table.columns if c not in set(exclude)]
+    measures: dict[str, Any] = {"_rows": table.count()}
+    for i, name in enumerate(columns):
+        measures[f"_d{i}"] = _keys(table, [name])[name].nunique()
+    counts = _fetch(source, table.aggregate(**measures), progress).to_pylist()[0]
+    rows = int(counts["_rows"])
+    if rows == 0:
+        raise problem(source.name, "has no rows")
+    distinct = {name: int(counts[f"_d{i}"]) for i, name in enumerate(columns)}
+    identifiers = tuple(c for c in columns if rows >= 20 and distinct[c] >= IDENTIFIER_SHARE * rows)
+    suggested = tuple(c for c in columns if suggests_quasi_identifier(c) and c not in identifiers)
+    others = sorted(
+        (c for c in columns if c not in identifiers and c not in suggested and distinct[c] > 1),
+        key=lambda c: -distinct[c],
+    )
+    candidates = (*suggested, *others)[:max_columns]
+    risky: list[RiskyCombination] = []
+    tried = 0
+    for size in range(1, max_size + 1):
+        for combo in combinations(candidates, size):
+            if any(set(r.columns) <= set(combo) for r in risky):
+                continue
+            tried += 1
+            summary = class_sizes(_sizes(source, combo, progress), k)
+            if summary.k < k:
+                risky.append(RiskyCombination(combo, summary))
+    risky.sort(key=lambda r: (len(r.columns), -r.sizes.share_below_target))
+    return Discovery(rows, identifiers, suggested, candidates, tuple(risky), tried)

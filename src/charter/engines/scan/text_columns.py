@@ -1,0 +1,173 @@
+"""The text cells of a table, streamed from the engine as blocks the PII detector reads.
+
+A table (Parquet, CSV, JSON lines, ``URL#table``; DuckDB or Spark) is read through Ibis in
+Arrow batches, text and integer columns only (card and phone numbers are often stored as
+integers). Each block holds the non-empty cells of one column of one batch, one cell a line
+(a newline inside a cell becomes a space, so offsets within the cell hold), and the row of
+each cell. With ``sample_rows`` the engine keeps a fixed pseudo-random share of the rows
+(rows numbered first, so findings name the row in the table; the same rows on every engine
+and run); otherwise every row streams in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from charter.engines.scan.inputs import ScanSource, problem, require_columns, run_on_engine
+from charter.engines.scan.progress import to_arrow
+from charter.privacy.text_blocks import CellBlock, TableText
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+ROW_COLUMN = "_charter_row"
+BATCH_ROWS = 65_536
+SAMPLE_SEED = 20261125
+SAMPLE_MODULUS = 1_000_003
+"""A prime: row numbers are scrambled modulo it, so the pick repeats every million rows."""
+SAMPLE_MULTIPLIER = 48_271
+
+
+def text_columns_of(table: ir.Table) -> tuple[str, ...]:
+    """Columns whose values can hold personal data as text: strings, JSON, integers."""
+    names = []
+    for name, kind in table.schema().items():
+        if kind.is_string() or kind.is_json() or (kind.is_integer() and not kind.is_boolean()):
+            names.append(name)
+    return tuple(names)
+
+
+def table_text(
+    source: ScanSource,
+    columns: Sequence[str] = (),
+    *,
+    sample_rows: int | None = 10_000,
+    seed: int = SAMPLE_SEED,
+) -> TableText:
+    """Blocks of the text cells of ``source`` (``columns``, default every text column):
+    a random sample of about ``sample_rows`` rows, or every row when it is None."""
+    import ibis
+
+    table = source.table
+    if columns:
+        require_columns(source, {f"--columns {c}": c for c in columns})
+    chosen = tuple(columns) or text_columns_of(table)
+    if not chosen:
+        raise problem(source.name, "has no text or integer column to scan")
+    counted = table.aggregate(n=table.count())
+    total = int(run_on_engine(source.name, lambda: to_arrow(counted)).column("n")[0].as_py())
+    sampled = sample_rows is not None and total > sample_rows
+    if sampled and sample_rows is not None:
+        numbered = table.mutate(**{ROW_COLUMN: ibis.row_number()})
+        row = numbered[ROW_COLUMN]
+        # A fixed pseudo-random pick by row number (the same on every engine and run): rows
+        # whose scrambled number falls under the sampling share.
+        scrambled = ((row % SAMPLE_MODULUS) * SAMPLE_MULTIPLIER + seed) % SAMPLE_MODULUS
+        expression = numbered.filter(scrambled < int(SAMPLE_MODULUS * sample_rows / total)).select(
+            row, **{n: _as_text(numbered[n]) for n in chosen}
+        )
+    else:
+        expression = table.select(**{n: _as_text(table[n]) for n in chosen})
+    return TableText(chosen, total, sampled, _blocks(source, expression, chosen, numbered=sampled))
+
+
+def _as_text(column: Any) -> Any:
+    """Strings on every engine; JSON values unwrapped rather than quoted."""
+    return column.unwrap_as("string") if column.type().is_json() else column.cast("string")
+
+
+def _blocks(
+    source: ScanSource, expression: ir.Table, columns: tuple[str, ...], *, numbered: bool
+) -> Iterator[CellBlock]:
+    import pyarrow.compute as pc
+
+    offset = 0
+    done = 0
+    for batch in _batches(source, expression):
+        rows = (
+            batch.column(ROW_COLUMN).to_numpy()  # ibis numbers rows from 0
+            if numbered
+            else range(offset, offset + batch.num_rows)
+        )
+        offset += batch.num_rows
+        for name in columns:
+            values = batch.column(name)
+            valid = pc.and_(pc.is_valid(values), pc.not_equal(pc.utf8_length(values), 0))
+            positions = pc.indices_nonzero(pc.fill_null(valid, False)).to_pylist()
+            if not positions:
+                continue
+            cells = pc.replace_substring(
+                pc.replace_substring(values.take(positions), "\n", " "), "\r", " "
+            ).to_pylist()
+            text = "\n".join(cells)
+            data = text.encode("utf-8")
+            done += len(data)
+            yield CellBlock(
+                text=text,
+                data=data,
+                first_line=0,
+                column_base=0,
+                report_from=0,
+                report_until=len(text),
+                end_offset=done,
+                column=name,
+                rows=[int(rows[p]) for p in positions],
+                cells=cells,
+            )
+
+
+def _batches(source: ScanSource, expression: ir.Table) -> Iterator[Any]:
+    """Arrow record batches in table order, never the whole table at once. DuckDB: its own
+    streaming reader, insertion order kept for this query. Spark: the driver pulls one
+    partition at a time (``toLocalIterator``) and packs the rows into batches."""
+    backend = expression._find_backend()  # ibis has no public accessor
+    if backend.name == "duckdb":
+        raw = backend.con
+        raw.execute("SET preserve_insertion_order = true")
+        try:
+            reader = run_on_engine(
+                source.name,
+                lambda: raw.sql(backend.compile(expression)).to_arrow_reader(BATCH_ROWS),
+            )
+            while True:
+                batch = run_on_engine(source.name, lambda: _next(reader))
+                if batch is None:
+                    return
+                yield batch
+        finally:
+            raw.execute("SET preserve_insertion_order = false")
+    else:
+        yield from _spark_batches(source, backend, expression)
+
+
+def _spark_batches(source: ScanSource, backend: Any, expression: ir.Table) -> Iterator[Any]:
+    import pyarrow as pa
+
+    names = list(expression.columns)
+    types = [pa.int64() if n == ROW_COLUMN else pa.string() for n in names]
+    schema = pa.schema(list(zip(names, types, strict=True)))
+    backend._run_pre_execute_hooks(expression)  # registers in-memory tables (memtable)
+    frame = backend._session.sql(backend.compile(expression))  # the backend's own session
+    rows = run_on_engine(source.name, lambda: frame.toLocalIterator(prefetchPartitions=True))
+    chunk: list[Any] = []
+    while True:
+        row = run_on_engine(source.name, lambda: next(rows, None))
+        if row is not None:
+            chunk.append(tuple(row))
+        if chunk and (row is None or len(chunk) >= BATCH_ROWS):
+            columns = list(zip(*chunk, strict=True))
+            yield pa.record_batch(
+                [pa.array(c, type=t) for c, t in zip(columns, types, strict=True)],
+                schema=schema,
+            )
+            chunk = []
+        if row is None:
+            return
+
+
+def _next(reader: Any) -> Any:
+    try:
+        return reader.read_next_batch()
+    except StopIteration:
+        return None
