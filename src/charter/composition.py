@@ -187,6 +187,15 @@ def redacted_copy(target: Path) -> RedactedCopy:
     return RedactedCopy(target)
 
 
+def redacted_table(
+    source: Path, target: Path, redact: Callable[[str, list[str]], list[str]]
+) -> int:
+    """A redacted copy of a table in its own format, written atomically; rows written."""
+    from charter.engines.text.redacted_tables import write_redacted_table
+
+    return write_redacted_table(source, target, redact)
+
+
 def ner_recognizers() -> list[Any]:
     """Model-based recognizers installed as ``charter.ner`` entry points (none built in)."""
     from importlib.metadata import entry_points

@@ -120,6 +120,23 @@ def test_dangling_tool_reference(make_workspace: Callable[[Edit], Path]) -> None
     assert line == f"{card}:{number}:{column}: unknown tool 'ghost-tool' (not in tools.yaml)"
 
 
+def test_privacy_evidence_names_a_declared_source(make_workspace: Callable[[Edit], Path]) -> None:
+    def edit(files: dict[str, Any]) -> None:
+        files["systems/reco.yaml"]["evaluations"]["privacy"] = [
+            {"id": "chats", "path": "evidence/chats.txt", "source": "ghost-source"}
+        ]
+
+    ws = make_workspace(edit)
+    result = run_cli("validate", str(ws))
+    assert result.returncode == 2
+    [line] = _problems(result)
+    card = ws / "systems" / "reco.yaml"
+    lines = card.read_text().splitlines()
+    number = next(i for i, text in enumerate(lines, 1) if "ghost-source" in text)
+    assert line.startswith(f"{card}:{number}:")
+    assert line.endswith("unknown data source 'ghost-source' (not in data_sources)")
+
+
 def _review_age_override(value: float, **extra: str) -> dict[str, Any]:
     """A charter.yaml threshold entry for DOC-04's review age."""
     return {

@@ -557,8 +557,9 @@ def pii(
     if not files and not tables:
         fail_input("no files found in the given paths")
     redaction = None
+    targets: dict[Path, Path] = {}
     if redact is not None:
-        targets = _redaction_targets(paths, files, redact)
+        targets = _redaction_targets(paths, files + tables, redact)
         if any(t.resolve() == f.resolve() for f, t in targets.items()):
             fail_input("--redact: a copy would overwrite its original")
         redaction = Redaction(redact_mode, lambda p: composition.redacted_copy(targets[p]))
@@ -580,9 +581,11 @@ def pii(
         )
         if tables:
             run = _with_tables(
-                run, tables, scanner.scan, key, engine, _names(columns), None if full else sample,
-                redaction=redaction,
+                run, tables, scanner.scan, key, engine, _names(columns),
+                None if full or redaction else sample,
             )  # fmt: skip
+            if redaction is not None:
+                _redact_tables(run, targets, scanner.scan, key, redact_mode)
     finally:
         scanner.close()
         report(None)
@@ -609,8 +612,6 @@ def _with_tables(
     engine: str,
     columns: tuple[str, ...],
     sample_rows: int | None,
-    *,
-    redaction: Any = None,
 ) -> Any:
     """``run`` with each table's result added (read through the scan engine)."""
     import time
@@ -639,6 +640,23 @@ def _with_tables(
     return replace(
         run, files=[*run.files, *results], seconds=run.seconds + time.perf_counter() - started
     )
+
+
+def _redact_tables(run: Any, targets: dict[Path, Path], scan: Any, key: bytes, mode: str) -> None:
+    """A redacted copy of each table scanned completely (an unreadable one gets none)."""
+    from charter import composition
+    from charter.domain.errors import InputError
+    from charter.services.pii import cell_redactor
+
+    redact = cell_redactor(scan, key, mode)
+    for result in run.files:
+        path = Path(result.path)
+        if not result.is_table or result.status != "complete" or path not in targets:
+            continue
+        try:
+            composition.redacted_table(path, targets[path], redact)
+        except InputError as exc:
+            result.status, result.message = "error", str(exc)
 
 
 def _redaction_targets(paths: list[Path], files: list[Path], out: Path) -> dict[Path, Path]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import operator
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -37,7 +38,7 @@ SENTINEL = b"\n"
 """Appended to each block so a value at its very end still meets its boundary character."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Match:
     """One detected value: character offsets in the scanned text, the raw value (kept in
     memory only, never stored), the entity, its score and the recognizer."""
@@ -274,11 +275,14 @@ def _char_offsets(raw: bytes) -> Any:
     return char_at
 
 
+_BY_POSITION = operator.attrgetter("start", "end")
+
+
 def _resolve(matches: list[Match]) -> list[Match]:
     """Drop duplicates and overlaps: the higher score wins, then the longer match."""
     if len(matches) < 2:
         return matches
-    ordered = sorted(matches, key=lambda m: (m.start, m.end))
+    ordered = sorted(matches, key=_BY_POSITION)
     if all(a.end <= b.start for a, b in itertools.pairwise(ordered)):
         return ordered  # the usual case: nothing overlaps
     ranked = sorted(set(matches), key=lambda m: (-m.score, -(m.end - m.start), m.start))
@@ -294,4 +298,4 @@ def _resolve(matches: list[Match]) -> list[Match]:
         starts.insert(at, match.start)
         stops.insert(at, match.end)
         kept.append(match)
-    return sorted(kept, key=lambda m: (m.start, m.end))
+    return sorted(kept, key=_BY_POSITION)

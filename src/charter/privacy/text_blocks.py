@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import bisect
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from charter.privacy.detector import Match
-
-_NEWLINE = re.compile("\n")
 
 
 @dataclass(frozen=True)
@@ -50,20 +46,22 @@ class TableText:
 
 def located(block: TextBlock, matches: list[Match]) -> list[tuple[int, int, int, Match]]:
     """``(line, start, end, match)`` for the matches this block reports: the 1-based line
-    in the file and character offsets within that line."""
-    mine = [m for m in matches if block.report_from <= m.start < block.report_until]
-    if not mine:
-        return []
-    newlines = [m.start() for m in _NEWLINE.finditer(block.text, 0, mine[-1].start)]
+    in the file and character offsets within that line. Newlines are counted between one
+    match and the next (``str.count``), never all of them one by one."""
+    mine = sorted(
+        (m for m in matches if block.report_from <= m.start < block.report_until),
+        key=lambda m: m.start,
+    )
+    text = block.text
     result = []
+    line, line_start, position = block.first_line, 0, 0
     for match in mine:
-        before = bisect.bisect_left(newlines, match.start)
-        if before == 0:
-            offset = block.column_base
-            line_start = 0
-        else:
-            offset = 0
-            line_start = newlines[before - 1] + 1
+        breaks = text.count("\n", position, match.start)
+        if breaks:
+            line += breaks
+            line_start = text.rfind("\n", position, match.start) + 1
+        position = match.start
+        offset = block.column_base if line == block.first_line else 0
         start = match.start - line_start + offset
-        result.append((block.first_line + before, start, start + match.end - match.start, match))
+        result.append((line, start, start + match.end - match.start, match))
     return result

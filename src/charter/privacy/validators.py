@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import ipaddress
 import json
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import lru_cache
+from typing import Any
 
 Verdict = bool | None
 
@@ -148,7 +150,7 @@ def _card_network(digits: str) -> bool:
 
 
 def payment_card(text: str) -> Verdict:
-    separators = {c for c in text if not c.isdigit()}
+    separators = set(text.translate(_NO_DIGITS))
     if len(separators) > 1:
         return False  # mixed separators: not how cards are written
     digits = _DIGITS.sub("", text)
@@ -159,17 +161,58 @@ def payment_card(text: str) -> Verdict:
 
 def iban(text: str) -> Verdict:
     """ISO 7064 mod 97-10 first (integer arithmetic: most look-alikes end here), then the
-    registry's length and BBAN format with any national check digits (python-stdnum)."""
-    from stdnum import iban as stdnum_iban
-
-    compact = text.replace(" ", "")
+    registry's BBAN format for the country and any national check digits (python-stdnum's
+    registry copy and country modules; the format patterns are compiled once)."""
+    compact = text.replace(" ", "").upper()
     rotated = compact[4:] + compact[:4]
-    try:
-        if int("".join(str(int(c, 36)) for c in rotated)) % 97 != 1:
-            return False
-    except ValueError:
+    if not (rotated.isascii() and rotated.isalnum()):
         return False
-    return bool(stdnum_iban.is_valid(compact))
+    if int(rotated.translate(_LETTER_VALUES)) % 97 != 1:
+        return False
+    bban = _iban_formats().get(compact[:2])
+    if bban is None or not bban.fullmatch(compact[4:]):
+        return False
+    module = _iban_country_module(compact[:2].lower())
+    if module is None:
+        return True
+    from stdnum.exceptions import ValidationError
+
+    try:
+        module.validate(compact)
+    except ValidationError:
+        return False
+    return True
+
+
+_NO_DIGITS = str.maketrans("", "", "0123456789")
+_LETTER_VALUES = str.maketrans({chr(c): str(c - 55) for c in range(ord("A"), ord("Z") + 1)})
+"""A=10 ... Z=35, as ISO 7064 mod 97-10 reads letters."""
+_BBAN_PART = re.compile(r"([1-9][0-9]*)!([nac])")
+_BBAN_CHARS = {"n": "[0-9]", "a": "[A-Z]", "c": "[A-Za-z0-9]"}
+
+
+@functools.cache
+def _iban_formats() -> dict[str, re.Pattern[str]]:
+    """Country code -> BBAN pattern, from the SWIFT registry copy python-stdnum ships."""
+    from importlib.resources import files
+
+    formats = {}
+    for line in files("stdnum").joinpath("iban.dat").read_text(encoding="utf-8").splitlines():
+        found = re.match(r'^([A-Z]{2}) .*bban="([^"]+)"', line)
+        if found:
+            pattern = _BBAN_PART.sub(
+                lambda m: f"{_BBAN_CHARS[m.group(2)]}{{{m.group(1)}}}", found.group(2)
+            )
+            formats[found.group(1)] = re.compile(pattern)
+    return formats
+
+
+@functools.cache
+def _iban_country_module(country: str) -> Any:
+    """python-stdnum's national IBAN check for the country (national check digits), if any."""
+    from stdnum.util import get_cc_module
+
+    return get_cc_module(country, "iban")
 
 
 _SSN_PUBLIC = frozenset({"078051120", "219099999", "457555462"})
@@ -194,6 +237,9 @@ _DOCUMENTATION = tuple(
 def ip_address(text: str) -> Verdict:
     if "." in text and ":" not in text:
         return _ipv4(text)
+    colons = text.count(":")
+    if "::" not in text and colons != 7 and not (colons == 6 and "." in text):
+        return False  # an IPv6 address has eight groups, or "::" (timecodes end here)
     try:
         address = ipaddress.ip_address(text)
     except ValueError:
@@ -285,13 +331,22 @@ def phone(text: str) -> Verdict:
 def _valid_phone(text: str, lead: str) -> bool:
     import phonenumbers
 
+    digits = _DIGITS.sub("", text)
     if lead == "+":
         regions: tuple[str | None, ...] = (None,)
+        national = digits[2:] if text.startswith("00") else digits
         text = "+" + text[2:] if text.startswith("00") else text
+        if not _possible_international(national):
+            return False
     elif lead == "0":
-        regions = _TRUNK_ZERO
+        regions = tuple(r for r in _TRUNK_ZERO if len(digits) - 1 in _possible_lengths(r))
     else:
-        regions = (*_NANP, "ES", "IT", "DE", "IN", "BR")
+        regions = tuple(
+            r
+            for r in (*_NANP, "ES", "IT", "DE", "IN", "BR")
+            if len(digits) in _possible_lengths(r)
+            or (r in _NANP and len(digits) == 11 and digits[0] == "1")
+        )
     for region in regions:
         try:
             number = phonenumbers.parse(text, region)
@@ -299,6 +354,33 @@ def _valid_phone(text: str, lead: str) -> bool:
             continue
         if phonenumbers.is_valid_number(number):
             return True
+    return False
+
+
+@functools.cache
+def _possible_lengths(region: str) -> frozenset[int]:
+    """National number lengths libphonenumber's metadata allows in ``region`` (a cheap
+    test before parsing: most look-alikes have a length no region dials)."""
+    from phonenumbers import PhoneMetadata
+
+    metadata = PhoneMetadata.metadata_for_region(region)
+    general = metadata.general_desc if metadata else None
+    return frozenset(general.possible_length) if general else frozenset()
+
+
+def _possible_international(digits: str) -> bool:
+    """Whether ``digits`` (country code then national number) could be a number: some
+    country code of one to three digits leaves a length one of its regions allows."""
+    from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
+
+    for size in (1, 2, 3):
+        regions = COUNTRY_CODE_TO_REGION_CODE.get(int(digits[:size]) if digits[:size] else -1)
+        if regions and any(
+            len(digits) - size in _possible_lengths(r) for r in regions if r != "001"
+        ):
+            return True
+        if regions and "001" in regions:
+            return True  # non-geographic numbers: let libphonenumber decide
     return False
 
 

@@ -87,8 +87,15 @@ def scan_text_files(
                 for block, matches in scan(read_blocks(path)):
                     if copy is not None and redaction is not None:
                         skip = _write_redacted(copy, block, matches, redaction.mode, key, skip)
-                    for line, start, end, match in located(block, matches):
-                        _record(result, key, match, start, end, line=line)
+                    if result.truncated:  # the listing is full: count, locate nothing
+                        result.counts.update(
+                            m.entity
+                            for m in matches
+                            if block.report_from <= m.start < block.report_until
+                        )
+                    else:
+                        for line, start, end, match in located(block, matches):
+                            _record(result, key, match, start, end, line=line)
                     if progress is not None:
                         progress(block.end_offset - done)
                     done = block.end_offset
@@ -210,6 +217,37 @@ def _profile(
     if label is None and shares:
         label = "text"
     return ColumnProfile(column, cells, shares, label)
+
+
+def cell_redactor(scan: Scan, key: bytes, mode: str) -> Callable[[str, list[str]], list[str]]:
+    """``redact(column, cells)`` for redacted copies of tables: each cell with its findings
+    replaced (``mask``, ``tag`` or ``pseudonym``, as in text files); a newline inside a
+    cell is kept in the copy (it is read as a space, which keeps every offset)."""
+
+    def redact(column: str, cells: list[str]) -> list[str]:
+        shown = [c.replace("\n", " ").replace("\r", " ") for c in cells]
+        text = "\n".join(shown)
+        data = text.encode("utf-8")
+        block = CellBlock(
+            text, data, 0, 0, 0, len(text), len(data), column=column,
+            rows=range(len(cells)), cells=shown,
+        )  # fmt: skip
+        edits: dict[int, list[tuple[int, int, Match]]] = {}
+        for scanned, matches in scan([block]):
+            for index, start, end, match in located(scanned, matches):
+                edits.setdefault(index, []).append((start, end, match))
+        result = list(cells)
+        for index, found in edits.items():
+            cell, parts, position = cells[index], [], 0
+            for start, end, match in sorted(found, key=lambda item: item[0]):
+                if start < position:
+                    continue
+                parts += [cell[position:start], replacement(mode, key, match.entity, match.value)]
+                position = end
+            result[index] = "".join(parts) + cell[position:]
+        return result
+
+    return redact
 
 
 class _BudgetSpentError(Exception):

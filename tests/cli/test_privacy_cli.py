@@ -1,0 +1,143 @@
+"""``charter scan reid`` and ``charter scan pii`` on tables, end to end: real files, real
+subprocess."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from support import ROOT, run_cli
+
+AUDIENCE = str(ROOT / "examples" / "northwind" / "evidence" / "audience-export.csv")
+KNOWN_ISSUES = ROOT / "examples" / "northwind" / "evidence" / "known-issues.parquet"
+
+
+def test_reid_json_reports_the_planted_classes() -> None:
+    result = run_cli(
+        "scan", "reid", AUDIENCE, "--quasi-identifiers", "age_band,province,device",
+        "--sensitive", "segment", "--format", "json",
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    document = json.loads(result.stdout)
+    assert document["schema"] == "charter.scan.reid/v1"
+    assert document["status"] == "fail"
+    classes = document["classes"]
+    assert classes["rows"] == 2297
+    assert classes["k"] == 2
+    assert classes["small_classes"] == [{"size": 2, "classes": 1}, {"size": 4, "classes": 1}]
+    assert classes["prosecutor_risk"]["max"] == 0.5
+    (segment,) = document["sensitive"]
+    assert segment["l_distinct"] == 1
+    assert segment["homogeneous_classes"] == [{"size": 4, "distinct": 1, "classes": 1}]
+    assert [b["metric"] for b in document["breaches"]] == ["k", "l"]
+    # sizes and counts only: no province or segment value in the output
+    assert "Zeeland" not in result.stdout
+    assert "lapsed" not in result.stdout
+
+
+def test_reid_discovers_quasi_identifiers_and_limits_come_from_options() -> None:
+    result = run_cli("scan", "reid", AUDIENCE, "--k", "2", "--l", "1", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    discovery = document["discovery"]
+    assert discovery["suggested_quasi_identifiers"] == ["age_band", "province", "device"]
+    assert document["quasi_identifiers"] == ["age_band", "province", "device"]
+    assert document["limits"] == {"k": 2, "l": 1, "t": None}
+    assert document["status"] == "pass"
+    # the date column is near-unique: alone it already breaks k = 2 (a minimal risky set)
+    risky = [c["columns"] for c in discovery["risky_combinations"]]
+    assert ["last_exposed_on"] in risky
+    assert not any("last_exposed_on" in c and len(c) > 1 for c in risky)
+
+
+def test_reid_passes_with_a_coarser_key_and_draws_class_sizes(tmp_path: Path) -> None:
+    out = tmp_path / "reid.html"
+    result = run_cli(
+        "scan", "reid", AUDIENCE, "-q", "age_band,device", "-s", "segment",
+        "--t", "0.3", "--format", "html", "--output", str(out),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    html = out.read_text()
+    assert "<svg" in html
+    assert "Rows by equivalence-class size" in html
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("-q", "age_band,postcode"), "no column 'postcode' (--quasi-identifiers postcode)"),
+        (("-q", "age_band", "-s", "age_band"), "both quasi-identifier and sensitive"),
+        (("-q", "age_band", "--engine", "polars"), "--engine: 'polars'"),
+    ],
+)
+def test_reid_bad_arguments_exit_2_with_one_line(args: tuple[str, ...], message: str) -> None:
+    result = run_cli("scan", "reid", AUDIENCE, *args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_pii_on_a_table_profiles_columns_on_a_sample_or_every_row(tmp_path: Path) -> None:
+    env = {"CHARTER_CONFIG_DIR": str(tmp_path / "cfg")}
+    sampled = run_cli("scan", "pii", str(KNOWN_ISSUES), "--sample", "100", "-f", "json", env=env)
+    assert sampled.returncode == 1, sampled.stderr
+    entry = json.loads(sampled.stdout)["files"][0]
+    assert entry["rows"] == 120
+    assert entry["sampled"]
+    assert 60 < entry["scanned_rows"] < 120
+    column = next(c for c in entry["columns"] if c["column"] == "reported_by")
+    assert column["label"] == "EMAIL_ADDRESS"
+    (share,) = column["entities"]
+    assert share["share"] == 1.0
+    assert 0.9 < share["interval"][0] < 1.0  # a sample: the lower bound is below 100 %
+    full = run_cli("scan", "pii", str(KNOWN_ISSUES), "--full", "-f", "json", env=env)
+    entry = json.loads(full.stdout)["files"][0]
+    assert not entry["sampled"]
+    assert entry["counts"] == {"EMAIL_ADDRESS": 120}
+    rows = sorted(f["row"] for f in entry["findings"])
+    assert rows == list(range(1, 121))  # 1-based rows
+    assert {f["column"] for f in entry["findings"]} == {"reported_by"}
+    assert all(f["start"] == 0 for f in entry["findings"])
+
+
+def test_table_redaction_keeps_the_format(tmp_path: Path) -> None:
+    env = {"CHARTER_CONFIG_DIR": str(tmp_path / "cfg")}
+    csv = tmp_path / "tickets.csv"
+    csv.write_text(
+        'ticket,note,card\n1,"mail me at ana.ruiz@kinomail.de\nthanks",4917484589897107\n'
+        "2,no contact,1234\n"
+    )
+    out = tmp_path / "out"
+    result = run_cli(
+        "scan", "pii", str(csv), str(KNOWN_ISSUES), "--redact", str(out),
+        "--redact-mode", "pseudonym", env=env,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    copy = pd.read_csv(out / "tickets.csv", dtype=str)
+    assert copy["note"][0].startswith("mail me at <EMAIL_ADDRESS:")
+    assert copy["note"][0].endswith("\nthanks")  # the newline inside the cell survives
+    assert copy["card"][0].startswith("<CREDIT_CARD:")  # CSV cells are text
+    assert list(copy["note"][1:]) == ["no contact"]
+    parquet = pq.read_table(out / "known-issues.parquet")
+    assert parquet.schema.equals(pq.read_schema(KNOWN_ISSUES))
+    reporters = parquet.column("reported_by").to_pylist()
+    assert all(r.startswith("<EMAIL_ADDRESS:") for r in reporters)
+    # the same value gives the same pseudonym: distinct addresses stay distinct
+    original = pq.read_table(KNOWN_ISSUES).column("reported_by").to_pylist()
+    assert len(set(reporters)) == len(set(original))
+
+
+def test_a_corrupt_table_is_an_error_and_the_others_are_scanned(tmp_path: Path) -> None:
+    env = {"CHARTER_CONFIG_DIR": str(tmp_path / "cfg")}
+    corrupt = tmp_path / "broken.parquet"
+    corrupt.write_bytes(b"PAR1 not really parquet")
+    result = run_cli("scan", "pii", str(corrupt), str(KNOWN_ISSUES), "-f", "json", env=env)
+    assert result.returncode == 2
+    files = {Path(f["path"]).name: f for f in json.loads(result.stdout)["files"]}
+    assert files["broken.parquet"]["status"] == "error"
+    assert str(corrupt) in files["broken.parquet"]["message"]
+    assert files["known-issues.parquet"]["status"] == "complete"
