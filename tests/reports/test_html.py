@@ -227,10 +227,19 @@ def test_scanned_evidence_is_drawn_with_its_threshold() -> None:
     from charter.workspace.loader import load_workspace
     from support import EXAMPLE
 
+    from charter.composition import deliverables, personal_data_scans
+
     workspace = load_workspace(EXAMPLE)
     packs = resolve_packs(workspace, BuiltinPackLibrary())
+    scanner = IbisScanner()
     request = AuditRequest(
-        workspace, packs, load_registry(), date(2026, 11, 24), scanner=IbisScanner()
+        workspace,
+        packs,
+        load_registry(),
+        date(2026, 11, 24),
+        scanner=scanner,
+        deliverables=deliverables(),
+        personal_data=personal_data_scans(workspace, scanner),
     )
     page = render_html(audit_document(run_audit(request)), packs)
     section = page[page.index('<section id="measurements">') :]
@@ -239,8 +248,14 @@ def test_scanned_evidence_is_drawn_with_its_threshold() -> None:
     assert "voice-casting: exposure per item by group (casting-shortlists)" in section
     assert "campaign-insights: population stability index by column" in section
     assert "4/5 of highest (0.338)" in section
-    # three logs for fairness and exposure, five drift monitors
-    assert section.count("<svg") == 8
+    assert "campaign-insights: re-identification risk of audience-export" in section
+    assert "support-assistant: personal data by column in known-issues-export" in section
+    # three logs for fairness and exposure, five drift monitors, the subtitle timeline and
+    # the loudness summary, one export's class sizes, one table's columns
+    assert section.count("<svg") == 12
+    # the two classes under k = 5 are drawn in the failing colour, sizes only
+    assert re.search(r'<rect [^>]*fill="#b3261e"><title>classes of 2: 2 rows', section)
+    assert "Zeeland" not in section
     # 65+ falls under four-fifths of the highest rate: drawn in the failing colour
     assert re.search(r'<circle [^>]*fill="#b3261e"><title>65\+: 0\.298', section)
     # weekly_hours drifted: its PSI bar is red

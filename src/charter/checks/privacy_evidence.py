@@ -16,7 +16,12 @@ from charter.checks.support import system_of, system_violation, use_case_violati
 from charter.domain.checks import Check, CheckContext, Outcome, Violation
 from charter.domain.errors import InputError
 from charter.domain.guidelines import Scope
-from charter.domain.personal_data import EntityShare, PersonalDataScanner, PiiFileResult
+from charter.domain.personal_data import (
+    EntityShare,
+    PersonalDataScanner,
+    PiiFileResult,
+    table_profile,
+)
 from charter.domain.pii_catalogue import PiiCatalogue
 from charter.domain.reidentification import RiskLimits, judge_reidentification
 from charter.domain.scans import EvidenceScanner
@@ -310,9 +315,7 @@ class PiiInTable(Check):
             result = _scanner(ctx).table(_table_source(ctx, evidence), tuple(evidence.columns))
             violations += _read_errors(ctx, [result])
             sampled = result.scanned_rows != result.rows
-            profiles[evidence.id] = {
-                p.column: p.label for p in result.columns if p.label is not None
-            }
+            profiles[evidence.id] = table_profile(result)
             for profile in result.columns:
                 for share in profile.entities:
                     if catalogue.declared(share.entity, source.personal_data_categories):
@@ -336,7 +339,7 @@ class PiiInTable(Check):
                             },
                         )
                     )
-        return Outcome.from_violations(violations, {"columns": profiles})
+        return Outcome.from_violations(violations, {"tables": profiles})
 
 
 class UndeclaredPersonalData(Check):
@@ -360,6 +363,7 @@ class UndeclaredPersonalData(Check):
         if not tables:
             return Outcome.not_applicable("no table evidence of a source without personal data")
         violations: list[Violation] = []
+        profiles: dict[str, Any] = {}
         for i, evidence in tables:
             source = _source(card, evidence)
             where = f"'{source.id}' declares no personal data" if source else "no source named"
@@ -368,6 +372,7 @@ class UndeclaredPersonalData(Check):
             violations += _read_errors(ctx, [result])
             if result.status == "error":
                 continue
+            profiles[evidence.id] = table_profile(result)
             sampled = result.scanned_rows != result.rows
             flagged: set[str] = set()
             for profile in result.columns:
@@ -409,7 +414,7 @@ class UndeclaredPersonalData(Check):
                         {"column": column, "by": "name"},
                     )
                 )
-        return Outcome.from_violations(violations, {"tables": [e.id for _, e in tables]})
+        return Outcome.from_violations(violations, {"tables": profiles})
 
 
 class ReidentificationRisk(Check):
@@ -461,7 +466,18 @@ class ReidentificationRisk(Check):
                 "rows": sizes.rows,
                 "classes": sizes.classes,
                 "k": sizes.k,
-                "l": {s.attribute: s.l_distinct for s in report.sensitive},
+                "rows_below_k": sizes.rows_below_target,
+                "small_classes": [{"size": s, "classes": c} for s, c in sizes.small_classes],
+                "prosecutor_max": sizes.prosecutor_max,
+                "prosecutor_average": round(sizes.prosecutor_average, 6),
+                "sensitive": {
+                    s.attribute: {
+                        "l_distinct": s.l_distinct,
+                        "l_entropy": round(s.l_entropy, 4),
+                        "t": round(s.t, 4),
+                    }
+                    for s in report.sensitive
+                },
             }
             for breach in judge_reidentification(report, limits):
                 aspect = (
@@ -501,7 +517,7 @@ class ReidentificationRisk(Check):
                         aspect=aspect,
                     )
                 )
-        return Outcome.from_violations(violations, {"assessed": assessed})
+        return Outcome.from_violations(violations, {"assessed": assessed, "k": limits.k})
 
 
 class Retention(Check):

@@ -428,7 +428,8 @@ def reid(
     from dataclasses import replace
 
     from charter import composition
-    from charter.reports.reid_documents import reid_document, render_reid_html, render_reid_table
+    from charter.reports.reid_documents import reid_document, render_reid_table
+    from charter.reports.reid_html import render_reid_html
     from charter.services.scans import pack_risk_limits, scan_reidentification
 
     _check_engine(engine)

@@ -109,6 +109,34 @@ class PiiRun:
         return total
 
 
+def table_profile(result: PiiFileResult) -> dict[str, object]:
+    """A table's rows and column profiles as plain data (the ``charter.scan.pii/v1`` table
+    fields, also the privacy checks' evidence): shares and intervals, never a value."""
+    return {
+        "rows": result.rows,
+        "scanned_rows": result.scanned_rows,
+        "sampled": result.scanned_rows != result.rows,
+        "columns": [
+            {
+                "column": profile.column,
+                "cells": profile.cells,
+                "label": profile.label,
+                "entities": [
+                    {
+                        "entity": share.entity,
+                        "cells": share.cells,
+                        "whole_cells": share.whole,
+                        "share": round(share.share, 6),
+                        "interval": [round(share.low, 6), round(share.high, 6)],
+                    }
+                    for share in profile.entities
+                ],
+            }
+            for profile in result.columns
+        ],
+    }
+
+
 class PersonalDataScanner(Protocol):
     """Finds personal data in evidence for the privacy checks. Findings are digested with
     the workspace's key; unreadable input gives an ``error`` result, not an exception."""

@@ -1,6 +1,7 @@
 """Charts of what evidence scans measured, for the audit's HTML report: selection rates by
 group with their intervals and the four-fifths line, exposure by provider group, drift by
-column, subtitle problems over the running time, programme loudness against its band.
+column, subtitle problems over the running time, programme loudness against its band,
+rows by equivalence-class size of exported tables, personal data by table column.
 They are drawn from the results' ``evidence`` blocks of the audit JSON."""
 
 from __future__ import annotations
@@ -8,7 +9,9 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from charter.reports.pii_html import column_chart
 from charter.reports.qc_html import loudness_summary, subtitle_timeline
+from charter.reports.reid_html import class_size_chart
 from charter.reports.svg_charts import Bar, Estimate, bar_chart, interval_chart
 
 _FINE, _ADVERSE, _SMALL = "#2f6db5", "#b3261e", "#8a939c"
@@ -29,6 +32,10 @@ def evidence_section(results: list[dict[str, Any]]) -> str:
             charts += _subtitle_charts(result, evidence, number)
         elif result["check"] == "quality.audio" and "deliverables" in evidence:
             charts += _loudness_charts(result, evidence, number)
+        elif result["check"] == "privacy.reidentification_risk" and "assessed" in evidence:
+            charts += _class_size_charts(result, evidence, number)
+        elif result["check"] in _TABLE_CHECKS and "tables" in evidence:
+            charts += _column_charts(result, evidence, number)
     if not charts:
         return ""
     return (
@@ -176,6 +183,34 @@ def _loudness_charts(result: dict[str, Any], evidence: dict[str, Any], number: i
         charts.append(
             f"<h3>{escape(title)}</h3>" + loudness_summary(files, profile, f"loud-{number}-{index}")
         )
+    return charts
+
+
+_TABLE_CHECKS = ("privacy.pii_in_table", "privacy.undeclared_personal_data")
+
+
+def _class_size_charts(result: dict[str, Any], evidence: dict[str, Any], number: int) -> list[str]:
+    charts = []
+    for export, classes in evidence["assessed"].items():
+        chart_id = f"reid-{number}-{_slug(export)}"
+        heading = (
+            f"<h3>{escape(result['system'] or '')}: re-identification risk of "
+            f"{escape(export)} over {escape(', '.join(classes['quasi_identifiers']))}</h3>"
+        )
+        charts.append(heading + class_size_chart(classes, evidence["k"], chart_id))
+    return charts
+
+
+def _column_charts(result: dict[str, Any], evidence: dict[str, Any], number: int) -> list[str]:
+    charts = []
+    for table, profile in evidence["tables"].items():
+        if not any(column["entities"] for column in profile["columns"]):
+            continue
+        chart_id = f"columns-{number}-{_slug(table)}"
+        heading = (
+            f"<h3>{escape(result['system'] or '')}: personal data by column in {escape(table)}</h3>"
+        )
+        charts.append(heading + column_chart(profile, chart_id))
     return charts
 
 

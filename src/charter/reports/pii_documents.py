@@ -9,7 +9,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from charter.domain.personal_data import PiiFileResult, PiiFinding, PiiRun
+from charter.domain.personal_data import PiiFinding, PiiRun, table_profile
 
 SCHEMA = "charter.scan.pii/v1"
 
@@ -30,33 +30,6 @@ def _finding(finding: PiiFinding) -> dict[str, Any]:
     }
 
 
-def _table(result: PiiFileResult) -> dict[str, Any]:
-    """Rows and the profile of each column (a sample unless every row was read)."""
-    return {
-        "rows": result.rows,
-        "scanned_rows": result.scanned_rows,
-        "sampled": result.scanned_rows != result.rows,
-        "columns": [
-            {
-                "column": profile.column,
-                "cells": profile.cells,
-                "label": profile.label,
-                "entities": [
-                    {
-                        "entity": share.entity,
-                        "cells": share.cells,
-                        "whole_cells": share.whole,
-                        "share": round(share.share, 6),
-                        "interval": [round(share.low, 6), round(share.high, 6)],
-                    }
-                    for share in profile.entities
-                ],
-            }
-            for profile in result.columns
-        ],
-    }
-
-
 def pii_document(run: PiiRun) -> dict[str, Any]:
     """``{"files": [{"path", "bytes", "status", "findings": [...]}], "summary": {...}}``."""
     counts = run.counts
@@ -72,7 +45,7 @@ def pii_document(run: PiiRun) -> dict[str, Any]:
                 "scanned_bytes": result.scanned_bytes,
                 "counts": dict(sorted(result.counts.items())),
                 "truncated": result.truncated,
-                **(_table(result) if result.is_table else {}),
+                **(table_profile(result) if result.is_table else {}),
                 "findings": [_finding(f) for f in result.findings],
             }
             for result in run.files

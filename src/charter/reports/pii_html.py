@@ -49,7 +49,7 @@ def render_pii_html(document: dict[str, Any]) -> str:
         if entry["message"]:
             parts.append(f"<p class='{escape(entry['status'])}'>{escape(entry['message'])}</p>")
         if "columns" in entry:
-            parts.append(_column_chart(entry, f"pii-columns-{index}"))
+            parts.append(column_chart(entry, f"pii-columns-{index}"))
         where = ("row", "column") if "columns" in entry else ("line",)
         rows = "".join(
             "<tr>"
@@ -70,7 +70,7 @@ def render_pii_html(document: dict[str, Any]) -> str:
     return "".join(parts)
 
 
-def _column_chart(entry: dict[str, Any], chart_id: str) -> str:
+def column_chart(entry: dict[str, Any], chart_id: str) -> str:
     """Share of each column's cells holding each entity, in percent, with the interval in
     the label (a sample unless every row was read)."""
     bars = []
