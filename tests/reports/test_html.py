@@ -219,6 +219,7 @@ def test_scanned_evidence_is_drawn_with_its_threshold() -> None:
     """The example's decision and impression logs come back as charts: selection rates with
     intervals and the four-fifths line, exposure per group with the failing group in red."""
     from charter.checks.registry import load_registry
+    from charter.composition import deliverables, personal_data_scans
     from charter.engines.scan.scanner import IbisScanner
     from charter.guidelines.library import BuiltinPackLibrary
     from charter.reports.audit_json import audit_document
@@ -226,8 +227,6 @@ def test_scanned_evidence_is_drawn_with_its_threshold() -> None:
     from charter.services.validation import resolve_packs
     from charter.workspace.loader import load_workspace
     from support import EXAMPLE
-
-    from charter.composition import deliverables, personal_data_scans
 
     workspace = load_workspace(EXAMPLE)
     packs = resolve_packs(workspace, BuiltinPackLibrary())
