@@ -67,6 +67,7 @@ def test_guidelines_list_and_show() -> None:
     assert {(p["pack"], p["version"]) for p in listed} == {
         ("partner-ai-usage", "2026.1"),
         ("partner-ai-usage", "2026.2"),
+        ("partner-ai-usage", "2026.3"),
         ("genai-content-production", "2026.1"),
     }
     assert sum(p["requirements"] for p in listed if p["version"] == "2026.1") >= 40
@@ -79,4 +80,4 @@ def test_guidelines_list_and_show() -> None:
         assert crosswalk["nist_ai_rmf"] or crosswalk["iso_42001"] or crosswalk["eu_ai_act"]
     unknown = run_cli("guidelines", "show", "partner-ai-usage@2031.9")
     assert unknown.returncode == 2
-    assert "unknown pack version (known: 2026.1, 2026.2)" in unknown.stderr
+    assert "unknown pack version (known: 2026.1, 2026.2, 2026.3)" in unknown.stderr

@@ -239,7 +239,7 @@ def test_init_scaffolds_a_valid_workspace(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     validated = run_cli("validate", str(target))
     assert validated.returncode == 0, validated.stderr
-    assert "partner-ai-usage@2026.2" in validated.stdout
+    assert "partner-ai-usage@2026.3" in validated.stdout
     again = run_cli("init", str(target))
     assert again.returncode == 2
     assert "a workspace already exists here" in again.stderr

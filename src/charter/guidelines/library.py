@@ -28,6 +28,9 @@ class CatalogEntry(StrictModel):
     id: str
     title: str
     planned: str | None = None
+    renamed_to: str | None = None
+    """A planned id that shipped under another name: released packs keep naming it (a
+    released pack never changes) and load with the new id in its place."""
     parameters: dict[str, CatalogParameter] = {}
 
 
@@ -166,4 +169,18 @@ def _load_pack(root: Path, pack_id: str, version: str) -> Pack:
             )
     if problems:
         raise InputError(problems)
-    return pack
+    return _renamed(pack, catalogue)
+
+
+def _renamed(pack: Pack, catalogue: dict[str, CatalogEntry]) -> Pack:
+    """The pack with each renamed check id replaced by the id the check shipped under."""
+    requirements = []
+    for requirement in pack.requirements:
+        refs = [
+            ref.model_copy(update={"id": renamed})
+            if (renamed := catalogue[ref.id].renamed_to)
+            else ref
+            for ref in requirement.checks
+        ]
+        requirements.append(requirement.model_copy(update={"checks": refs}))
+    return pack.model_copy(update={"requirements": requirements})
