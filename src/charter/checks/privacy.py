@@ -248,7 +248,7 @@ def wp248_criteria(card: SystemCard) -> dict[WP248Criterion, str]:
         and framework.automated_decisions
         and framework.decision_type is DecisionType.PUNITIVE
     ):
-        met[WP248Criterion.AUTOMATED_DECISION_WITH_EFFECT] = (
+        met[WP248Criterion.AUTOMATED_DECISION] = (
             "it takes automated decisions that act against people"
         )
     if any(s.special_categories for s in personal):
@@ -295,8 +295,10 @@ class DpiaRequired(Check):
             return Outcome.not_applicable("no personal-data sources declared")
         met = wp248_criteria(card)
         needed = int(ctx.threshold("min_criteria"))
+        titles = {c.id: c.title for c in ctx.pack.dpia_criteria}
         evidence = {
             "criteria": {c.value: reason for c, reason in met.items()},
+            "titles": {c.value: titles.get(c.value, c.value) for c in met},
             "min_criteria": needed,
             "dpia_reference": card.dpia_reference,
         }

@@ -286,17 +286,18 @@ class PrivacyEvidence(StrictModel):
 
 
 class WP248Criterion(StrEnum):
-    """The nine criteria of EDPB/WP29 WP248 rev.01 (DPIA likely required with two or more)."""
+    """The nine criteria of EDPB/WP29 WP248 rev.01 (DPIA likely required with two or more),
+    by the ids the guideline pack lists them under (``dpia_criteria``)."""
 
-    EVALUATION_OR_SCORING = "evaluation_or_scoring"
-    AUTOMATED_DECISION_WITH_EFFECT = "automated_decision_with_effect"
-    SYSTEMATIC_MONITORING = "systematic_monitoring"
-    SENSITIVE_DATA = "sensitive_data"
-    LARGE_SCALE = "large_scale"
-    MATCHING_DATASETS = "matching_datasets"
-    VULNERABLE_SUBJECTS = "vulnerable_subjects"
-    INNOVATIVE_TECHNOLOGY = "innovative_technology"
-    PREVENTS_RIGHT_OR_SERVICE = "prevents_right_or_service"
+    EVALUATION_OR_SCORING = "evaluation-or-scoring"
+    AUTOMATED_DECISION = "automated-decision-significant-effect"
+    SYSTEMATIC_MONITORING = "systematic-monitoring"
+    SENSITIVE_DATA = "sensitive-or-highly-personal-data"
+    LARGE_SCALE = "large-scale"
+    MATCHING_DATASETS = "matching-or-combining-datasets"
+    VULNERABLE_SUBJECTS = "vulnerable-data-subjects"
+    INNOVATIVE_TECHNOLOGY = "innovative-technology"
+    PREVENTS_RIGHTS = "prevents-exercising-rights"
 
 
 class Evaluations(StrictModel):
@@ -435,5 +436,6 @@ class SystemCard(StrictModel):
     dpia_reference: Text | None = None
     """Reference of the data protection impact assessment, when one exists."""
     dpia_criteria: list[WP248Criterion] = []
-    """WP248 criteria the partner knows the processing meets (``large_scale``,
-    ``systematic_monitoring``...), on top of those Charter reads off the card."""
+    """WP248 criteria the partner knows the processing meets (``large-scale``,
+    ``systematic-monitoring``...: the pack's ``dpia_criteria`` ids), on top of those Charter
+    reads off the card."""
