@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from charter.engines.keys.keystore import KeyStore
     from charter.engines.media.files import MediaFiles
     from charter.engines.scan.scanner import IbisScanner
+    from charter.engines.store.issues import SqlIssueStore
     from charter.engines.store.runs import SqlRunStore
     from charter.engines.text.block_scanner import BlockScanner
     from charter.engines.text.redacted_copies import RedactedCopy
@@ -57,6 +58,14 @@ def run_store(workspace_root: Path) -> SqlRunStore:
     from charter.engines.store.runs import SqlRunStore
 
     return SqlRunStore(open_database(database_url(workspace_root)))
+
+
+def issue_store(workspace_root: Path) -> SqlIssueStore:
+    """The compliance issue register, in the same database as the runs."""
+    from charter.engines.store.database import database_url, open_database
+    from charter.engines.store.issues import SqlIssueStore
+
+    return SqlIssueStore(open_database(database_url(workspace_root)))
 
 
 def keystore() -> KeyStore:

@@ -6,6 +6,7 @@ of ``conftest.py``, so every input goes through the real loader) and ``expected.
     check: documentation.review_freshness
     requirement: partner-ai-usage:DOC-04
     as_of: 2026-11-24
+    issues: [...]          # optional: the issue register before the audit (remediation)
     statuses:              # every target the check ran on: system id (or ~) -> status
       reco: pass
       stale-card: fail
@@ -29,6 +30,8 @@ import yaml
 
 from charter.checks.registry import load_registry
 from charter.composition import deliverables, personal_data_scans
+from charter.domain.issues import Issue, IssueState, PlatformReport, RiskAcceptance
+from charter.domain.status import Severity
 from charter.engines.scan.scanner import IbisScanner
 from charter.guidelines.library import BuiltinPackLibrary
 from charter.reports.audit_json import audit_document
@@ -74,6 +77,7 @@ def test_check_case(expected_file: Path, tmp_path: Path) -> None:
         scanner=scanner,
         deliverables=deliverables(),
         personal_data=personal_data_scans(workspace, scanner),
+        issues=_register(expected["issues"]) if "issues" in expected else None,
     )
     document = audit_document(run_audit(request))
 
@@ -102,6 +106,40 @@ def test_check_case(expected_file: Path, tmp_path: Path) -> None:
         if "location" in spec:
             location = finding["location"]
             assert f"{location['file']}:{location['line']}" == spec["location"]
+
+
+def _register(rows: list[dict[str, Any]]) -> tuple[Issue, ...]:
+    """``issues:`` in a case: the register as it stood before the audit."""
+    issues = []
+    for row in rows:
+        fingerprint = f"{row['id'].removeprefix('ISS-')}{'0' * 22}"
+        issues.append(
+            Issue(
+                id=row["id"],
+                fingerprint=fingerprint,
+                partner="acme-post",
+                pack="partner-ai-usage",
+                requirement=row.get("requirement", "PRIV-08"),
+                check=row.get("check", "privacy.dpia_required"),
+                system=row.get("system", "reco"),
+                subject=row.get("subject", "system:reco/dpia_reference"),
+                severity=Severity(row["severity"]),
+                title=row.get("title", "a finding"),
+                state=IssueState(row["state"]),
+                opened_on=row["opened_on"],
+                due_on=row["due_on"],
+                first_run="r1",
+                last_run="r1",
+                owner=row.get("owner"),
+                acceptance=RiskAcceptance("accepted", "lead", row["accepted_until"])
+                if "accepted_until" in row
+                else None,
+                reported=PlatformReport(row["reported_on"], "PLT-1", "lead")
+                if "reported_on" in row
+                else None,
+            )
+        )
+    return tuple(issues)
 
 
 def _sign(root: Path, spec: dict[str, Any], certs: Path) -> None:

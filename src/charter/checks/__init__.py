@@ -16,6 +16,7 @@ def register_checks() -> list[type[Check]]:
         privacy,
         privacy_evidence,
         quality,
+        remediation,
         training,
         transparency,
     )
@@ -31,4 +32,5 @@ def register_checks() -> list[type[Check]]:
         *monitoring.CHECKS,
         *fairness.CHECKS,
         *quality.CHECKS,
+        *remediation.CHECKS,
     ]

@@ -6,7 +6,18 @@ import sys
 
 import typer
 
-from charter.cli import audit, catalogue, keys, provenance, qc, runs, scan, schema, workspace
+from charter.cli import (
+    audit,
+    catalogue,
+    issues,
+    keys,
+    provenance,
+    qc,
+    runs,
+    scan,
+    schema,
+    workspace,
+)
 from charter.cli.common import EXIT_INPUT
 
 app = typer.Typer(
@@ -24,6 +35,7 @@ app.add_typer(schema.app, name="schema")
 app.add_typer(catalogue.guidelines_app, name="guidelines")
 app.add_typer(catalogue.checks_app, name="checks")
 app.add_typer(runs.app, name="runs")
+app.add_typer(issues.app, name="issue")
 app.add_typer(keys.app, name="keys")
 app.add_typer(scan.app, name="scan")
 app.add_typer(qc.app, name="qc")

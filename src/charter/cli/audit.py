@@ -75,6 +75,7 @@ def audit(
     from charter.reports.formats import AuditFormat, render_audit
     from charter.services.actor import resolve_actor
     from charter.services.audit import AuditRequest, record_audit, run_audit
+    from charter.services.issues import sync_with_audit
     from charter.services.validation import resolve_packs
 
     threshold, fmt = _check_options(fail_on, output_format, output)
@@ -88,6 +89,11 @@ def audit(
         workspace.people, acting, os.environ.get("CHARTER_USER"), composition.git_email(directory)
     )
     scanner = composition.scanner(engine, progress=True)
+    runs = composition.run_store(directory) if store else None
+    issues = composition.issue_store(directory) if store else None
+    register = (
+        tuple(issues.by_fingerprint(workspace.config.partner.id).values()) if issues else None
+    )
     request = AuditRequest(
         workspace=workspace,
         packs=packs,
@@ -98,17 +104,21 @@ def audit(
         scanner=scanner,
         deliverables=composition.deliverables(),
         personal_data=composition.personal_data_scans(workspace, scanner),
+        issues=register,
     )
-    runs = composition.run_store(directory) if store else None
     try:
         report = run_audit(request, history=runs)
         document = audit_document(report)
-        if runs:
+        if runs and issues:
             record_audit(runs, report, document)
+            summary = sync_with_audit(issues, report, packs)
+            typer.echo(summary.line(), err=True)
     finally:
         scanner.close()
         if runs:
             runs.close()
+        if issues:
+            issues.close()
     text = render_audit(fmt, document, packs, workspace_prefix(directory))
     if output is not None:
         write_output(text, output)

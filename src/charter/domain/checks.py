@@ -13,6 +13,7 @@ from charter.domain.guidelines import Pack, Requirement, Scope
 from charter.domain.scans import EvidenceScanner
 
 if TYPE_CHECKING:
+    from charter.domain.issues import Issue
     from charter.domain.personal_data import PersonalDataScanner
     from charter.domain.ports import DeliverableFiles
 from charter.domain.status import Status, worst_status
@@ -78,6 +79,9 @@ class CheckContext:
     """Reads deliverable files (subtitles), for the quality checks."""
     personal_data: PersonalDataScanner | None = None
     """Finds personal data in text and tables, for the privacy checks."""
+    issues: tuple[Issue, ...] | None = None
+    """The compliance issue register as it stood before this audit (None when the run is
+    not stored and no register was read)."""
 
     def threshold(self, name: str) -> float:
         value = self.thresholds[name]

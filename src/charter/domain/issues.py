@@ -99,15 +99,14 @@ class Issue:
 
 @dataclass(frozen=True)
 class IssueEvent:
-    """One line of an issue's history: a transition, a comment, an assignment, an audit
-    seeing (or no longer seeing) its finding."""
+    """One line of an issue's history: opening, a transition, a comment, an assignment, an
+    update of the troubleshooting record, a report to the platform."""
 
     issue_id: str
     at: datetime
     actor: str
     kind: str
-    """``opened``, ``moved``, ``assigned``, ``comment``, ``reported``, ``updated``,
-    ``seen``."""
+    """``opened``, ``moved``, ``assigned``, ``comment``, ``reported``, ``updated``."""
     from_state: IssueState | None = None
     to_state: IssueState | None = None
     detail: dict[str, Any] = field(default_factory=dict)
@@ -126,3 +125,12 @@ def reporting_deadline(pack: Pack, severity: Severity, opened_on: date) -> date 
     """When the issue must have reached the platform (``reporting_days``; 0: never)."""
     days = int(pack.reporting_days.of(severity))
     return opened_on + timedelta(days=days) if days else None
+
+
+def missed_report(issue: Issue, pack: Pack, on: date) -> date | None:
+    """The reporting deadline the issue missed, if it should have reached the platform
+    before ``on`` and has not been reported."""
+    deadline = reporting_deadline(pack, issue.severity, issue.opened_on)
+    if deadline is None or issue.reported is not None or on <= deadline:
+        return None
+    return deadline

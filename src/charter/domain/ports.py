@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from charter.domain.audit import AuditReport
 from charter.domain.guidelines import Pack
+from charter.domain.issues import Issue, IssueEvent
 from charter.domain.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -69,6 +70,53 @@ class RunStore(RunHistory, Protocol):
 
     def read_run(self, run_id: str) -> dict[str, Any]:
         """The stored ``charter.audit/v1`` document; raises ``InputError`` when unknown."""
+        ...
+
+
+class IssueConflictError(Exception):
+    """Someone else changed the issue since it was read (optimistic locking): read it again."""
+
+
+@dataclass(frozen=True, slots=True)
+class IssueQuery:
+    """Which issues to list: all filters optional; newest-severity first, then id."""
+
+    partner: str
+    states: frozenset[str] = frozenset()
+    system: str | None = None
+    severity: str | None = None
+    due_before: date | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+class IssueStore(Protocol):
+    """The compliance issue register (SQLite by default, PostgreSQL for teams)."""
+
+    def get(self, partner: str, issue_id: str) -> Issue:
+        """One issue; an id prefix is enough when it is unique. ``InputError`` when unknown."""
+        ...
+
+    def by_fingerprint(self, partner: str) -> dict[str, Issue]:
+        """Every issue of the partner, keyed by finding fingerprint."""
+        ...
+
+    def query(self, query: IssueQuery) -> tuple[list[Issue], int]:
+        """A page of issues and how many match in all."""
+        ...
+
+    def save(self, issue: Issue, events: list[IssueEvent], *, new: bool = False) -> Issue:
+        """Insert (``new``) or update the issue and append its events, in one transaction;
+        an update must carry the version it read (``IssueConflictError`` otherwise). Returns
+        the issue with its new version."""
+        ...
+
+    def history(self, partner: str, issue_id: str) -> list[IssueEvent]:
+        """The issue's events, oldest first."""
+        ...
+
+    def close(self) -> None:
+        """Release pooled connections."""
         ...
 
 

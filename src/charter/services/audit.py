@@ -22,6 +22,7 @@ from charter.domain.errors import InputError, Location
 from charter.domain.findings import Finding, finding_severity, fingerprint, subject
 from charter.domain.guidelines import Pack, Requirement, Scope
 from charter.domain.ids import new_run_id
+from charter.domain.issues import Issue
 from charter.domain.personal_data import PersonalDataScanner
 from charter.domain.ports import DeliverableFiles, RunHistory, RunStore
 from charter.domain.scans import EvidenceScanner
@@ -46,6 +47,8 @@ class AuditRequest:
     """Reads deliverable files for the quality checks; without it they report ``error``."""
     personal_data: PersonalDataScanner | None = None
     """Finds personal data for the privacy checks; without it they report ``error``."""
+    issues: tuple[Issue, ...] | None = None
+    """The issue register before this run, for the remediation checks (None: not read)."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,7 @@ def run_audit(
                         scanner=request.scanner,
                         deliverables=request.deliverables,
                         personal_data=request.personal_data,
+                        issues=request.issues,
                     )
                     outcome, elapsed = _execute(request.catalog.get(check_id), target, ctx)
                     results.append(

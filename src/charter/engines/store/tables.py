@@ -66,3 +66,58 @@ class FindingRow(Base):
     line: Mapped[int | None] = mapped_column(Integer)
     column: Mapped[int | None] = mapped_column(Integer)
     evidence: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class IssueRow(Base):
+    """A compliance issue, one per partner and finding fingerprint."""
+
+    __tablename__ = "issues"
+
+    id: Mapped[str] = mapped_column(String(20), primary_key=True)
+    partner: Mapped[str] = mapped_column(String(80), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    pack: Mapped[str] = mapped_column(String(80))
+    requirement: Mapped[str] = mapped_column(String(40))
+    check: Mapped[str] = mapped_column(String(120))
+    system: Mapped[str | None] = mapped_column(String(80))
+    subject: Mapped[str] = mapped_column(String(400))
+    severity: Mapped[str] = mapped_column(String(10))
+    severity_rank: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(20))
+    opened_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)
+    first_run: Mapped[str] = mapped_column(String(32))
+    last_run: Mapped[str] = mapped_column(String(32))
+    owner: Mapped[str | None] = mapped_column(String(80))
+    root_cause: Mapped[str | None] = mapped_column(Text)
+    troubleshooting: Mapped[dict[str, Any]] = mapped_column(JSON)
+    acceptance: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    reported: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    reopened: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own mapping
+    __table_args__ = (
+        Index("ux_issues_partner_fingerprint", "partner", "fingerprint", unique=True),
+        Index("ix_issues_partner_state_due", "partner", "state", "due_on"),
+        Index("ix_issues_partner_severity", "partner", "severity_rank", "id"),
+    )
+
+
+class IssueEventRow(Base):
+    """One line of an issue's history."""
+
+    __tablename__ = "issue_events"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    partner: Mapped[str] = mapped_column(String(80))
+    issue_id: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(20))
+    from_state: Mapped[str | None] = mapped_column(String(20))
+    to_state: Mapped[str | None] = mapped_column(String(20))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    __table_args__ = (Index("ix_issue_events_issue", "partner", "issue_id", "seq"),)
