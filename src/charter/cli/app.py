@@ -11,6 +11,7 @@ from charter.cli import (
     catalogue,
     issues,
     keys,
+    log,
     provenance,
     qc,
     runs,
@@ -36,6 +37,7 @@ app.add_typer(catalogue.guidelines_app, name="guidelines")
 app.add_typer(catalogue.checks_app, name="checks")
 app.add_typer(runs.app, name="runs")
 app.add_typer(issues.app, name="issue")
+app.add_typer(log.app, name="log")
 app.add_typer(keys.app, name="keys")
 app.add_typer(scan.app, name="scan")
 app.add_typer(qc.app, name="qc")

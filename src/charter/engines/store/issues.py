@@ -20,7 +20,8 @@ from charter.domain.errors import InputError
 from charter.domain.issues import Issue, IssueEvent, IssueState, PlatformReport, RiskAcceptance
 from charter.domain.ports import IssueConflictError, IssueQuery
 from charter.domain.status import Severity
-from charter.engines.store.tables import IssueEventRow, IssueRow
+from charter.engines.store.event_log import append, issue_entry
+from charter.engines.store.tables import EventRow, IssueRow
 
 SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
 
@@ -74,8 +75,8 @@ class SqlIssueStore:
                     if row.version != issue.version:
                         raise IssueConflictError(_conflict(issue))
                     _fill(row, issue)
-                session.add_all(_event_row(issue.partner, event) for event in events)
                 session.flush()
+                append(session, [issue_entry(issue.partner, event) for event in events])
                 version = row.version
         except StaleDataError as exc:
             raise IssueConflictError(_conflict(issue)) from exc
@@ -89,13 +90,13 @@ class SqlIssueStore:
         with Session(self.engine) as session:
             row = self._row(session, partner, issue_id)
             events = session.scalars(
-                select(IssueEventRow)
-                .where(IssueEventRow.partner == partner, IssueEventRow.issue_id == row.id)
-                .order_by(IssueEventRow.seq)
+                select(EventRow)
+                .where(EventRow.partner == partner, EventRow.subject == f"issue:{row.id}")
+                .order_by(EventRow.seq)
             )
             return [
                 IssueEvent(
-                    issue_id=e.issue_id,
+                    issue_id=row.id,
                     at=e.at,
                     actor=e.actor,
                     kind=e.kind,
@@ -204,17 +205,4 @@ def _issue(row: IssueRow) -> Issue:
         else None,
         reopened=row.reopened,
         version=row.version,
-    )
-
-
-def _event_row(partner: str, event: IssueEvent) -> IssueEventRow:
-    return IssueEventRow(
-        partner=partner,
-        issue_id=event.issue_id,
-        at=event.at,
-        actor=event.actor,
-        kind=event.kind,
-        from_state=str(event.from_state) if event.from_state else None,
-        to_state=str(event.to_state) if event.to_state else None,
-        detail=dict(event.detail),
     )

@@ -12,6 +12,13 @@ from charter.domain.audit import AuditReport
 from charter.domain.errors import InputError
 from charter.domain.ports import RunSummary
 from charter.domain.status import Status
+from charter.engines.store.event_log import (
+    ChainReport,
+    Entry,
+    append,
+    document_digest,
+    verify_chain,
+)
 from charter.engines.store.tables import FindingRow, ResultRow, RunRow
 
 
@@ -78,6 +85,24 @@ class SqlRunStore:
                 )
                 for f in report.findings
             )
+            append(
+                session,
+                [
+                    Entry(
+                        partner=report.partner,
+                        at=report.finished_at,
+                        actor=report.actor or "unknown",
+                        subject=f"run:{report.run_id}",
+                        kind="stored",
+                        detail={
+                            "document": document_digest(document),
+                            "scope": scope,
+                            "status": str(report.overall.status),
+                            "findings": len(report.findings),
+                        },
+                    )
+                ],
+            )
 
     def latest_fingerprints(self, partner: str, scope: str) -> tuple[str, set[str]] | None:
         with Session(self.engine) as session:
@@ -127,3 +152,7 @@ class SqlRunStore:
                     raise InputError.at("run", 0, 0, f"unknown run id '{run_id}'")
                 row = matches[0]
             return dict(row.document)
+
+    def verify_log(self) -> ChainReport:
+        """Walk the hash-chained audit trail (``charter log verify``)."""
+        return verify_chain(self.engine)

@@ -105,19 +105,23 @@ class IssueRow(Base):
     )
 
 
-class IssueEventRow(Base):
-    """One line of an issue's history."""
+class EventRow(Base):
+    """The audit trail: every change to runs and issues, hash-chained (each entry holds the
+    digest of the one before), so an edited, removed or reordered row breaks the chain."""
 
-    __tablename__ = "issue_events"
+    __tablename__ = "events"
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     partner: Mapped[str] = mapped_column(String(80))
-    issue_id: Mapped[str] = mapped_column(String(20))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     actor: Mapped[str] = mapped_column(String(80))
+    subject: Mapped[str] = mapped_column(String(120))
+    """``issue:ISS-...`` or ``run:<run id>``."""
     kind: Mapped[str] = mapped_column(String(20))
     from_state: Mapped[str | None] = mapped_column(String(20))
     to_state: Mapped[str | None] = mapped_column(String(20))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+    previous: Mapped[str] = mapped_column(String(64))
+    digest: Mapped[str] = mapped_column(String(64))
 
-    __table_args__ = (Index("ix_issue_events_issue", "partner", "issue_id", "seq"),)
+    __table_args__ = (Index("ix_events_partner_subject", "partner", "subject", "seq"),)

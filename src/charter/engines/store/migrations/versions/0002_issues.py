@@ -1,4 +1,4 @@
-"""Compliance issues and their history.
+"""Compliance issues and the hash-chained audit trail (events).
 
 Revision ID: 0002
 Revises: 0001
@@ -49,23 +49,25 @@ def upgrade() -> None:
     op.create_index("ix_issues_partner_state_due", "issues", ["partner", "state", "due_on"])
     op.create_index("ix_issues_partner_severity", "issues", ["partner", "severity_rank", "id"])
     op.create_table(
-        "issue_events",
+        "events",
         sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("partner", sa.String(80), nullable=False),
-        sa.Column("issue_id", sa.String(20), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("actor", sa.String(80), nullable=False),
+        sa.Column("subject", sa.String(120), nullable=False),
         sa.Column("kind", sa.String(20), nullable=False),
         sa.Column("from_state", sa.String(20)),
         sa.Column("to_state", sa.String(20)),
         sa.Column("detail", sa.JSON, nullable=False),
+        sa.Column("previous", sa.String(64), nullable=False),
+        sa.Column("digest", sa.String(64), nullable=False),
     )
-    op.create_index("ix_issue_events_issue", "issue_events", ["partner", "issue_id", "seq"])
+    op.create_index("ix_events_partner_subject", "events", ["partner", "subject", "seq"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_issue_events_issue", table_name="issue_events")
-    op.drop_table("issue_events")
+    op.drop_index("ix_events_partner_subject", table_name="events")
+    op.drop_table("events")
     op.drop_index("ix_issues_partner_severity", table_name="issues")
     op.drop_index("ix_issues_partner_state_due", table_name="issues")
     op.drop_index("ux_issues_partner_fingerprint", table_name="issues")
