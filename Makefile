@@ -16,13 +16,15 @@ $(STAMP): pyproject.toml constraints.txt scripts/system-packages.sh
 
 install: $(STAMP)
 
-# Audit the bundled example partner: summary on the terminal, report.html beside it.
-# The example has planted violations, so the audit exits 1 by design; that is the demo.
+# Audit the bundled example partner with its history: an October audit, people working the
+# issues, the November audit (summary on the terminal, report.html beside it). The example
+# has planted violations, so its audits report findings by design; that is the demo.
 demo: $(STAMP)
 	$(BIN)/python tools/sign_example_media.py $(EXAMPLE)
 	$(BIN)/charter validate $(EXAMPLE)
-	$(BIN)/charter audit $(EXAMPLE) --as-of 2026-11-24 --output report.html; \
-	  status=$$?; [ $$status -le 1 ] || exit $$status
+	$(BIN)/python tools/make_example_history.py $(EXAMPLE)
+	$(BIN)/charter issue list -w $(EXAMPLE) --as-of 2026-11-24 --limit 12
+	$(BIN)/charter log verify -w $(EXAMPLE)
 	@echo "open report.html in a browser"
 
 lint: $(STAMP)

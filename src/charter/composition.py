@@ -16,9 +16,11 @@ if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
     from charter.checks.registry import CheckRegistry
+    from charter.domain.evidence import EvidenceFile
     from charter.domain.pii_catalogue import PiiCatalogue
     from charter.domain.quality_profiles import ArtworkProfile, AudioProfile, TimedTextProfile
     from charter.domain.workspace import Workspace
+    from charter.engines.evidence.packs import Verification
     from charter.engines.keys.keystore import KeyStore
     from charter.engines.media.files import MediaFiles
     from charter.engines.scan.scanner import IbisScanner
@@ -66,6 +68,39 @@ def issue_store(workspace_root: Path) -> SqlIssueStore:
     from charter.engines.store.issues import SqlIssueStore
 
     return SqlIssueStore(open_database(database_url(workspace_root)))
+
+
+def evidence_workspace_files(root: Path, system: str | None) -> list[EvidenceFile]:
+    """The workspace's registers, cards and use cases, byte for byte."""
+    from charter.engines.evidence.packs import workspace_files
+
+    return workspace_files(root, system)
+
+
+def write_evidence_pack(
+    target: Path, files: list[EvidenceFile], meta: dict[str, Any]
+) -> tuple[dict[str, Any], str]:
+    """Write and sign the pack with the user's key (made on first use); returns the
+    manifest and the signer's fingerprint."""
+    from charter.engines.evidence.packs import write_pack
+
+    store = keystore()
+    store.create_signing_key()
+    manifest = write_pack(target, files, store.signing_key(), store.public_key_pem(), meta)
+    return manifest, fingerprint_of(store.signing_key().public_key())
+
+
+def verify_evidence_pack(source: Path, public_key: Path | None) -> Verification:
+    from charter.domain.errors import InputError
+    from charter.engines.evidence.packs import verify_pack
+
+    pinned = None
+    if public_key is not None:
+        try:
+            pinned = public_key.read_bytes()
+        except OSError as exc:
+            raise InputError.at(str(public_key), 0, 0, f"cannot read: {exc.strerror}") from exc
+    return verify_pack(source, pinned)
 
 
 def keystore() -> KeyStore:

@@ -150,3 +150,14 @@ def test_every_query_value_is_masked() -> None:
     with pytest.raises(InputError) as info:
         open_database("postgresql+psycopg://u@127.0.0.1:1/none?token=TOPSECRET&connect_timeout=2")
     assert "TOPSECRET" not in str(info.value)
+
+
+def test_the_head_revision_constant_is_the_migrations_head() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from charter.engines.store.database import HEAD_REVISION, MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(config).get_current_head() == HEAD_REVISION

@@ -9,6 +9,7 @@ import typer
 from charter.cli import (
     audit,
     catalogue,
+    evidence,
     issues,
     keys,
     log,
@@ -38,6 +39,7 @@ app.add_typer(catalogue.checks_app, name="checks")
 app.add_typer(runs.app, name="runs")
 app.add_typer(issues.app, name="issue")
 app.add_typer(log.app, name="log")
+app.add_typer(evidence.app, name="evidence")
 app.add_typer(keys.app, name="keys")
 app.add_typer(scan.app, name="scan")
 app.add_typer(qc.app, name="qc")

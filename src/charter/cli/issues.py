@@ -155,15 +155,18 @@ def list_issues(
     from rich.table import Table
 
     table = Table(title=f"Compliance issues ({total} in all, page {page})")
-    for column in ("id", "severity", "state", "requirement", "system", "owner", "due", "title"):
-        table.add_column(column)
+    for column in ("id", "severity", "state", "requirement", "system", "owner", "due"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("title", overflow="ellipsis", no_wrap=True, max_width=50)
     for issue in issues:
-        due = issue.due_on.isoformat() + (" OVERDUE" if issue.overdue(day) else "")
+        due = issue.due_on.isoformat() + (" overdue" if issue.overdue(day) else "")
         table.add_row(
             issue.id, str(issue.severity), str(issue.state), issue.requirement,
-            issue.system or "-", issue.owner or "-", due, issue.title[:70],
+            issue.system or "-", issue.owner or "-", due, issue.title,
         )  # fmt: skip
-    Console().print(table)
+    import sys
+
+    Console(width=None if sys.stdout.isatty() else 180).print(table)
 
 
 @app.command("show")

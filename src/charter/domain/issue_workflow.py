@@ -20,7 +20,6 @@ from datetime import date
 from typing import ClassVar
 
 from charter.domain.issues import (
-    ACTIVE_STATES,
     TROUBLESHOOTING_FIELDS,
     Issue,
     IssueState,
@@ -187,6 +186,11 @@ class ReopeningAcceptedRisk(Rule):
         return Verdict(notes=("risk acceptance withdrawn",))
 
 
+REOPENABLE = frozenset(
+    {IssueState.FIXED, IssueState.VERIFIED, IssueState.CLOSED, IssueState.ACCEPTED_RISK}
+)
+"""Back to open from these counts as a reopening (the fix did not hold, the risk is back)."""
+
 POLICY: tuple[Rule, ...] = (
     KnownTransition(),
     OnlyAuditsVerify(),
@@ -219,7 +223,7 @@ def apply(transition: Transition, rules: Sequence[Rule] = POLICY) -> Applied:
     troubleshooting = dict(issue.troubleshooting)
     if transition.fix:
         troubleshooting["fix"] = transition.fix
-    reopening = transition.to is IssueState.OPEN and issue.state not in ACTIVE_STATES
+    reopening = transition.to is IssueState.OPEN and issue.state in REOPENABLE
     moved = replace(
         issue,
         state=transition.to,

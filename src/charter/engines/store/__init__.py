@@ -1,6 +1,3 @@
-"""Run storage: SQLAlchemy 2 models, the run repository and Alembic migrations."""
-
-from charter.engines.store.database import open_database
-from charter.engines.store.runs import SqlRunStore
-
-__all__ = ["SqlRunStore", "open_database"]
+"""Run storage: SQLAlchemy 2 models, the run and issue repositories, the hash-chained event
+log and Alembic migrations (modules import what they need: opening the package costs
+nothing)."""

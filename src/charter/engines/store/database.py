@@ -5,15 +5,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.util import CommandError
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from charter.domain.errors import InputError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+HEAD_REVISION = "0002"
+"""The newest migration; a database already there opens without loading Alembic (a test
+keeps this equal to the migrations' head)."""
 DATABASE_URL_ENV = "CHARTER_DATABASE_URL"
 
 
@@ -42,6 +42,12 @@ def open_database(url: str) -> Engine:
         raise InputError.at(_redact(url), 0, 0, f"cannot use database URL: {exc}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    if _at_head(engine):
+        return engine
+    from alembic import command
+    from alembic.config import Config
+    from alembic.util import CommandError
+
     try:
         with engine.begin() as connection:
             config = Config()
@@ -65,6 +71,17 @@ def open_database(url: str) -> Engine:
             _redact(url), 0, 0, f"cannot open database: {type(cause).__name__}: {first_line}"
         ) from exc
     return engine
+
+
+def _at_head(engine: Engine) -> bool:
+    """Whether the schema is already at ``HEAD_REVISION`` (one cheap query)."""
+    try:
+        with engine.connect() as connection:
+            return bool(
+                connection.scalar(text("SELECT version_num FROM alembic_version")) == HEAD_REVISION
+            )
+    except SQLAlchemyError:
+        return False  # no schema yet, or the server is unreachable: the upgrade path says
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:

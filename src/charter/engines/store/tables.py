@@ -101,7 +101,7 @@ class IssueRow(Base):
     __table_args__ = (
         Index("ux_issues_partner_fingerprint", "partner", "fingerprint", unique=True),
         Index("ix_issues_partner_state_due", "partner", "state", "due_on"),
-        Index("ix_issues_partner_severity", "partner", "severity_rank", "id"),
+        Index("ix_issues_partner_severity", "partner", "severity_rank", "due_on", "id"),
     )
 
 

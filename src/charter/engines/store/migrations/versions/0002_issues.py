@@ -47,7 +47,9 @@ def upgrade() -> None:
         "ux_issues_partner_fingerprint", "issues", ["partner", "fingerprint"], unique=True
     )
     op.create_index("ix_issues_partner_state_due", "issues", ["partner", "state", "due_on"])
-    op.create_index("ix_issues_partner_severity", "issues", ["partner", "severity_rank", "id"])
+    op.create_index(
+        "ix_issues_partner_severity", "issues", ["partner", "severity_rank", "due_on", "id"]
+    )
     op.create_table(
         "events",
         sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),

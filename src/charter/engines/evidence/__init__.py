@@ -1,0 +1,1 @@
+"""Signed evidence packs for the platform's auditors."""
