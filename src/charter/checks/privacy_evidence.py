@@ -17,6 +17,7 @@ from charter.domain.checks import Check, CheckContext, Outcome, Violation
 from charter.domain.errors import InputError
 from charter.domain.guidelines import Scope
 from charter.domain.personal_data import (
+    ColumnProfile,
     EntityShare,
     PersonalDataScanner,
     PiiFileResult,
@@ -276,6 +277,35 @@ def _column_violation(
     )
 
 
+def _holds_entity(
+    ctx: CheckContext,
+    i: int,
+    evidence: PrivacyEvidence,
+    profile: ColumnProfile,
+    share: EntityShare,
+    sampled: bool,
+    why: str,
+    **extra: Any,
+) -> Violation:
+    """A column found holding an entity, with the share of its cells and why that fails."""
+    return _column_violation(
+        ctx,
+        i,
+        profile.column,
+        f"column '{profile.column}' of '{evidence.id}' holds {share.entity} in "
+        f"{_share(profile.cells, share, sampled)}{why}",
+        {
+            "column": profile.column,
+            "entity": share.entity,
+            "cells": profile.cells,
+            "with_entity": share.cells,
+            "interval": [round(share.low, 4), round(share.high, 4)],
+            "sampled": sampled,
+            **extra,
+        },
+    )
+
+
 def _share(cells: int, share: EntityShare, sampled: bool) -> str:
     if not sampled:
         return f"{share.share:.0%} of all {cells:,} cells"
@@ -321,22 +351,15 @@ class PiiInTable(Check):
                     if catalogue.declared(share.entity, source.personal_data_categories):
                         continue
                     violations.append(
-                        _column_violation(
+                        _holds_entity(
                             ctx,
                             i,
-                            profile.column,
-                            f"column '{profile.column}' of '{evidence.id}' holds "
-                            f"{share.entity} in {_share(profile.cells, share, sampled)}, not "
-                            f"declared by '{source.id}'",
-                            {
-                                "column": profile.column,
-                                "entity": share.entity,
-                                "cells": profile.cells,
-                                "with_entity": share.cells,
-                                "interval": [round(share.low, 4), round(share.high, 4)],
-                                "sampled": sampled,
-                                "declared": list(source.personal_data_categories),
-                            },
+                            evidence,
+                            profile,
+                            share,
+                            sampled,
+                            f", not declared by '{source.id}'",
+                            declared=list(source.personal_data_categories),
                         )
                     )
         return Outcome.from_violations(violations, {"tables": profiles})
@@ -378,22 +401,10 @@ class UndeclaredPersonalData(Check):
             for profile in result.columns:
                 if not profile.entities:
                     continue
-                top = profile.entities[0]
                 flagged.add(profile.column)
                 violations.append(
-                    _column_violation(
-                        ctx,
-                        i,
-                        profile.column,
-                        f"column '{profile.column}' of '{evidence.id}' holds {top.entity} in "
-                        f"{_share(profile.cells, top, sampled)} ({where})",
-                        {
-                            "column": profile.column,
-                            "entity": top.entity,
-                            "cells": profile.cells,
-                            "with_entity": top.cells,
-                            "sampled": sampled,
-                        },
+                    _holds_entity(
+                        ctx, i, evidence, profile, profile.entities[0], sampled, f" ({where})"
                     )
                 )
             for column in _engine(ctx).columns(name):

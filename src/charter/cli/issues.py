@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import os
-from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,7 +21,6 @@ from charter.cli.common import (
 
 if TYPE_CHECKING:
     from charter.domain.issue_workflow import Actor
-    from charter.domain.issues import Issue, IssueEvent
     from charter.domain.ports import IssueStore
     from charter.domain.workspace import Workspace
 
@@ -55,56 +53,6 @@ def _actor(workspace: Workspace, workspace_dir: Path, acting: str | None) -> Act
     return actor_of(workspace.people, person)
 
 
-def issue_document(issue: Issue, on: date) -> dict[str, Any]:
-    return {
-        "id": issue.id,
-        "fingerprint": issue.fingerprint,
-        "pack": issue.pack,
-        "requirement": issue.requirement,
-        "check": issue.check,
-        "system": issue.system,
-        "subject": issue.subject,
-        "severity": str(issue.severity),
-        "title": issue.title,
-        "state": str(issue.state),
-        "owner": issue.owner,
-        "opened_on": issue.opened_on.isoformat(),
-        "due_on": issue.due_on.isoformat(),
-        "overdue": issue.overdue(on),
-        "first_run": issue.first_run,
-        "last_run": issue.last_run,
-        "root_cause": issue.root_cause,
-        "troubleshooting": issue.troubleshooting,
-        "acceptance": {
-            "justification": issue.acceptance.justification,
-            "approver": issue.acceptance.approver,
-            "expires_on": issue.acceptance.expires_on.isoformat(),
-        }
-        if issue.acceptance
-        else None,
-        "reported": {
-            "reported_on": issue.reported.reported_on.isoformat(),
-            "reference": issue.reported.reference,
-            "by": issue.reported.by,
-        }
-        if issue.reported
-        else None,
-        "reopened": issue.reopened,
-        "version": issue.version,
-    }
-
-
-def _event(event: IssueEvent) -> dict[str, Any]:
-    return {
-        "at": event.at.isoformat(),
-        "actor": event.actor,
-        "kind": event.kind,
-        "from": str(event.from_state) if event.from_state else None,
-        "to": str(event.to_state) if event.to_state else None,
-        "detail": event.detail,
-    }
-
-
 @app.command("list")
 def list_issues(
     workspace_dir: WorkspaceOption = Path(),
@@ -123,6 +71,7 @@ def list_issues(
     """Issues, most severe and soonest due first, a page at a time."""
     from charter.domain.issues import ACTIVE_STATES, IssueState
     from charter.domain.ports import IssueQuery
+    from charter.services.issues import issue_document
 
     day = parse_as_of(as_of)
     states = {s.strip() for item in state or [] for s in item.split(",") if s.strip()}
@@ -184,7 +133,9 @@ def show_issue(
         history = store.history(workspace.config.partner.id, issue.id)
     finally:
         store.close()
-    document = issue_document(issue, day) | {"history": [_event(e) for e in history]}
+    from charter.services.issues import event_document, issue_document
+
+    document = issue_document(issue, day) | {"history": [event_document(e) for e in history]}
     if output_format is ListFormat.JSON:
         print_json(document)
         return
@@ -348,7 +299,7 @@ def report(
     (``charter.issue-report/v1``: the issue, its troubleshooting record and history)."""
     import json
 
-    from charter.services.issues import report_issue
+    from charter.services.issues import event_document, issue_document, report_issue
 
     day = parse_as_of(as_of)
     workspace, store = _open(workspace_dir)
@@ -365,7 +316,7 @@ def report(
         "reported_by": actor.name,
         "reference": reference,
         "issue": issue_document(issue, day),
-        "history": [_event(e) for e in history],
+        "history": [event_document(e) for e in history],
     }
     target = output or Path(f"issue-report-{issue.id}.json")
     write_output(json.dumps(document, indent=2, ensure_ascii=False) + "\n", target)

@@ -14,8 +14,8 @@ from datetime import date
 from typing import Any
 
 from charter.domain.evidence import EvidenceFile
-from charter.domain.issues import Issue, IssueEvent
 from charter.domain.ports import IssueStore
+from charter.services.issues import event_document, issue_document
 
 
 def _json(document: Any) -> bytes:
@@ -34,54 +34,9 @@ def issue_histories(
         "partner": partner,
         "as_of": on.isoformat(),
         "issues": [
-            _issue(issue, on, store.history(partner, issue.id))
+            issue_document(issue, on)
+            | {"history": [event_document(e) for e in store.history(partner, issue.id)]}
             for issue in sorted(issues, key=lambda i: i.id)
-        ],
-    }
-
-
-def _issue(issue: Issue, on: date, history: list[IssueEvent]) -> dict[str, Any]:
-    return {
-        "id": issue.id,
-        "fingerprint": issue.fingerprint,
-        "requirement": f"{issue.pack}:{issue.requirement}",
-        "check": issue.check,
-        "system": issue.system,
-        "subject": issue.subject,
-        "severity": str(issue.severity),
-        "state": str(issue.state),
-        "title": issue.title,
-        "owner": issue.owner,
-        "opened_on": issue.opened_on.isoformat(),
-        "due_on": issue.due_on.isoformat(),
-        "overdue": issue.overdue(on),
-        "root_cause": issue.root_cause,
-        "troubleshooting": issue.troubleshooting,
-        "acceptance": None
-        if issue.acceptance is None
-        else {
-            "justification": issue.acceptance.justification,
-            "approver": issue.acceptance.approver,
-            "expires_on": issue.acceptance.expires_on.isoformat(),
-        },
-        "reported": None
-        if issue.reported is None
-        else {
-            "reported_on": issue.reported.reported_on.isoformat(),
-            "reference": issue.reported.reference,
-            "by": issue.reported.by,
-        },
-        "reopened": issue.reopened,
-        "history": [
-            {
-                "at": e.at.isoformat(),
-                "actor": e.actor,
-                "kind": e.kind,
-                "from": str(e.from_state) if e.from_state else None,
-                "to": str(e.to_state) if e.to_state else None,
-                "detail": e.detail,
-            }
-            for e in history
         ],
     }
 
