@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from charter.engines.keys.keystore import KeyStore
     from charter.engines.media.files import MediaFiles
     from charter.engines.scan.scanner import IbisScanner
+    from charter.engines.store.event_log import SqlEventLog
     from charter.engines.store.issues import SqlIssueStore
     from charter.engines.store.runs import SqlRunStore
     from charter.engines.text.block_scanner import BlockScanner
@@ -68,6 +69,46 @@ def issue_store(workspace_root: Path) -> SqlIssueStore:
     from charter.engines.store.issues import SqlIssueStore
 
     return SqlIssueStore(open_database(database_url(workspace_root)))
+
+
+def event_log(workspace_root: Path) -> SqlEventLog:
+    """The hash-chained audit trail, in the same database as the runs."""
+    from charter.engines.store.database import database_url, open_database
+    from charter.engines.store.event_log import SqlEventLog
+
+    return SqlEventLog(open_database(database_url(workspace_root)))
+
+
+def read_training_file(path: Path) -> tuple[list[Any], list[Any], dict[Any, Any] | None]:
+    """Training records of a CSV file with located problems (``charter training import``)."""
+    from charter.workspace.training_records import read_training_records
+
+    return read_training_records(path, str(path))
+
+
+def write_training_records(workspace_root: Path, records: list[Any]) -> Path:
+    """Rewrite ``training/records.csv`` atomically; returns its path."""
+    from charter.workspace.training_records import write_training_records as write
+
+    target = workspace_root / "training" / "records.csv"
+    write(target, records)
+    return target
+
+
+def record_training_import(
+    workspace_root: Path, partner: str, actor: str, detail: dict[str, Any]
+) -> None:
+    """Append a training import to the audit trail."""
+    from datetime import UTC, datetime
+
+    from charter.engines.store.event_log import Entry
+
+    log = event_log(workspace_root)
+    try:
+        log.append(Entry(partner, datetime.now(UTC), actor, "training:records.csv", "imported",
+                         detail=detail))  # fmt: skip
+    finally:
+        log.close()
 
 
 def evidence_workspace_files(root: Path, system: str | None) -> list[EvidenceFile]:

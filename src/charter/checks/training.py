@@ -6,8 +6,9 @@ from typing import ClassVar
 
 from charter.domain.checks import Check, CheckContext, Outcome, Violation
 from charter.domain.findings import subject
-from charter.domain.guidelines import Scope, version_key
+from charter.domain.guidelines import Scope
 from charter.domain.organisation import Role, TrainingRecord
+from charter.domain.training import module_standing, why_not_trained
 
 PARTNER_PACK = "partner-ai-usage"
 GENAI_PACK = "genai-content-production"
@@ -33,11 +34,9 @@ class TrainingCoverage(Check):
         modules = [m for m in ctx.pack.training_modules if set(m.audience) & set(people)]
         if not modules:
             return Outcome.not_applicable("no training module of this pack applies")
-        records: dict[tuple[str, str], list[TrainingRecord]] = {}
+        records: dict[str, list[TrainingRecord]] = {}
         for record in ctx.workspace.training:
-            if record.completed_on > ctx.as_of:
-                continue  # not completed yet on the audit date
-            records.setdefault((record.person, record.module), []).append(record)
+            records.setdefault(record.person, []).append(record)
         violations: list[Violation] = []
         trained = 0
         required = 0
@@ -45,32 +44,17 @@ class TrainingCoverage(Check):
             audience = sorted({p for role in module.audience for p in people.get(role, ())})
             for person_id in audience:
                 required += 1
-                valid = [
-                    r
-                    for r in records.get((person_id, module.id), [])
-                    if version_key(r.version) >= version_key(module.changed_in)
-                    and (ctx.as_of - r.completed_on).days <= min(max_age, module.validity_days)
-                ]
-                if valid:
+                standing = module_standing(records.get(person_id, []), module, ctx.as_of, max_age)
+                if standing.standing.trained:
                     trained += 1
                     continue
-                previous = records.get((person_id, module.id), [])
-                if previous:
-                    last = max(previous, key=lambda r: r.completed_on)
-                    if version_key(last.version) < version_key(module.changed_in):
-                        why = (
-                            f"completed for {last.version}; the module changed in "
-                            f"{module.changed_in}"
-                        )
-                    else:
-                        limit = min(max_age, module.validity_days)
-                        why = f"last completed {last.completed_on}, over {limit:g} days ago"
-                else:
-                    why = "never completed"
                 violations.append(
                     Violation(
                         subject=subject("person", person_id, module.id),
-                        message=f"{person_id} has not completed '{module.id}': {why}",
+                        message=(
+                            f"{person_id} has not completed '{module.id}': "
+                            f"{why_not_trained(standing, module)}"
+                        ),
                         location=ctx.workspace.locate_person(person_id),
                         evidence={
                             "person": person_id,

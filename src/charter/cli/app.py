@@ -18,6 +18,7 @@ from charter.cli import (
     runs,
     scan,
     schema,
+    training,
     workspace,
 )
 from charter.cli.common import EXIT_INPUT
@@ -40,6 +41,7 @@ app.add_typer(runs.app, name="runs")
 app.add_typer(issues.app, name="issue")
 app.add_typer(log.app, name="log")
 app.add_typer(evidence.app, name="evidence")
+app.add_typer(training.app, name="training")
 app.add_typer(keys.app, name="keys")
 app.add_typer(scan.app, name="scan")
 app.add_typer(qc.app, name="qc")

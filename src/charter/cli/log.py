@@ -21,11 +21,11 @@ def verify(
     before, runs the digest of their stored document). Exit 1 at the first broken link."""
     from charter import composition
 
-    store = composition.run_store(workspace)
+    log = composition.event_log(workspace)
     try:
-        report = store.verify_log()
+        report = log.verify()
     finally:
-        store.close()
+        log.close()
     if output_format is ListFormat.JSON:
         print_json(
             {

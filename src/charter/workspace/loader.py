@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from charter.domain.errors import InputError, InputProblem, Location
 from charter.domain.organisation import (
@@ -28,13 +27,12 @@ from charter.domain.workspace import (
     USECASES_DIR,
     Workspace,
 )
-from charter.sourcefiles.csv_source import read_csv_rows
-from charter.sourcefiles.models import located_problems, validate_model
+from charter.sourcefiles.models import validate_model
 from charter.sourcefiles.yaml_source import read_yaml
 from charter.workspace.references import check_references
+from charter.workspace.training_records import read_training_records
 
 M = TypeVar("M", bound=BaseModel)
-TRAINING_COLUMNS = ["person", "module", "version", "completed_on"]
 
 
 class _Collector:
@@ -158,45 +156,10 @@ def _training(c: _Collector) -> list[TrainingRecord]:
     path = c.root / TRAINING_FILE
     if not _exists(c, TRAINING_FILE, required=False):
         return []
-    shown = c.shown(TRAINING_FILE)
-    try:
-        table = read_csv_rows(path, TRAINING_COLUMNS, shown)
-    except InputError as exc:
-        c.problems.extend(exc.problems)
-        return []
-    c.sources[TRAINING_FILE] = SourceMap(TRAINING_FILE, table.source.positions)
-    fields = list(TrainingRecord.model_fields)
-    for name in table.header:
-        if name not in fields:
-            line, column = table.source.positions[("header", name)]
-            hint = difflib.get_close_matches(name, fields, n=1)
-            c.problems.append(
-                InputProblem(
-                    Location(shown, line, column),
-                    f"unknown column '{name}'"
-                    + (
-                        f" (did you mean '{hint[0]}'?)"
-                        if hint
-                        else f" (expected: {', '.join(fields)})"
-                    ),
-                )
-            )
-    records: list[TrainingRecord] = []
-    for index, row in enumerate(table.rows):
-        data: dict[str, Any] = {k: (v or None) for k, v in row.items() if k in fields}
-        try:
-            records.append(TrainingRecord.model_validate(data))
-        except ValidationError as exc:
-            row_source = SourceMap(
-                shown,
-                {
-                    (k[1],): v
-                    for k, v in table.source.positions.items()
-                    if k[0] == index and len(k) > 1
-                },
-            )
-            row_source.positions[()] = table.source.positions[(index,)]
-            c.problems.extend(located_problems(exc, TrainingRecord, row_source, shown))
+    records, problems, positions = read_training_records(path, c.shown(TRAINING_FILE))
+    c.problems.extend(problems)
+    if positions is not None:
+        c.sources[TRAINING_FILE] = SourceMap(TRAINING_FILE, positions)
     return records
 
 

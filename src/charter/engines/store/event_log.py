@@ -160,3 +160,20 @@ def verify_chain(engine: Engine) -> ChainReport:
                     )  # fmt: skip
             previous = row.digest
     return ChainReport(count, None, None, previous)
+
+
+@dataclass
+class SqlEventLog:
+    """The audit trail as its own adapter: append entries, verify the chain."""
+
+    engine: Engine
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def append(self, entry: Entry) -> None:
+        with Session(self.engine) as session, session.begin():
+            append(session, [entry])
+
+    def verify(self) -> ChainReport:
+        return verify_chain(self.engine)

@@ -12,13 +12,7 @@ from charter.domain.audit import AuditReport
 from charter.domain.errors import InputError
 from charter.domain.ports import RunSummary
 from charter.domain.status import Status
-from charter.engines.store.event_log import (
-    ChainReport,
-    Entry,
-    append,
-    document_digest,
-    verify_chain,
-)
+from charter.engines.store.event_log import Entry, append, document_digest
 from charter.engines.store.tables import FindingRow, ResultRow, RunRow
 
 
@@ -152,7 +146,3 @@ class SqlRunStore:
                     raise InputError.at("run", 0, 0, f"unknown run id '{run_id}'")
                 row = matches[0]
             return dict(row.document)
-
-    def verify_log(self) -> ChainReport:
-        """Walk the hash-chained audit trail (``charter log verify``)."""
-        return verify_chain(self.engine)
