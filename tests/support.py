@@ -166,7 +166,8 @@ def minimal_workspace_files() -> dict[str, Any]:
                 ]
             },
             "monitoring": {
-                "schedule": "weekly",
+                "schedule": "quarterly",
+                "last_run": "2026-11-20",
                 "metrics": ["psi:score"],
                 "reference_window": "2026-01-01/2026-03-31",
                 "current_window": "P30D",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 NAMED_SCHEDULES = ("daily", "weekly", "monthly", "quarterly")
 
 _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
@@ -55,3 +57,48 @@ def _value(text: str, spec: tuple[int, int, tuple[str, ...], int]) -> int | None
         return None
     value = int(text)
     return value if low <= value <= high else None
+
+
+PERIOD_DAYS = {"daily": 1, "weekly": 7, "monthly": 31, "quarterly": 92}
+"""Longest gap between two runs of a named schedule."""
+
+
+def first_due_after(schedule: str, after: date, horizon_days: int = 400) -> date | None:
+    """The first day after ``after`` on which the schedule calls for a run (cron lines are
+    matched by day: day of month, month and weekday, either of a restricted day of month
+    and weekday sufficing, as cron does), or None within ``horizon_days``."""
+    if schedule in PERIOD_DAYS:
+        return after + timedelta(days=PERIOD_DAYS[schedule])
+    if not is_valid_schedule(schedule):
+        return None
+    fields = schedule.split()
+    days, months, weekdays = (_expand(fields[i], _FIELDS[i]) for i in (2, 3, 4))
+    weekdays = {d % 7 for d in weekdays}  # 7 is Sunday too
+    day_any, weekday_any = fields[2] == "*", fields[4] == "*"
+    for offset in range(1, horizon_days + 1):
+        day = after + timedelta(days=offset)
+        if day.month not in months:
+            continue
+        on_day = day.day in days
+        on_weekday = (day.isoweekday() % 7) in weekdays
+        if (day_any or weekday_any) and on_day and on_weekday:
+            return day
+        if not day_any and not weekday_any and (on_day or on_weekday):
+            return day
+    return None
+
+
+def _expand(text: str, spec: tuple[int, int, tuple[str, ...], int]) -> set[int]:
+    low, high, _, _ = spec
+    values: set[int] = set()
+    for item in text.split(","):
+        base, _, step_text = item.partition("/")
+        step = int(step_text) if step_text else 1
+        if base == "*":
+            start, stop = low, high
+        else:
+            first, _, last = base.partition("-")
+            start = _value(first, spec) or low
+            stop = (_value(last, spec) or high) if last else (start if not step_text else high)
+        values.update(range(start, stop + 1, step))
+    return values

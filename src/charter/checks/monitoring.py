@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from charter.checks.cron import is_valid_schedule
+from charter.checks.cron import first_due_after, is_valid_schedule
 from charter.checks.support import missing_fields, system_of, system_violation
 from charter.domain.checks import Check, CheckContext, Outcome, Violation
 from charter.domain.scans import DriftSpec, DriftThresholds, judge_drift
@@ -59,7 +59,55 @@ class MonitoringPlanDocumented(Check):
         )
 
 
-CHECKS: list[type[Check]] = [MonitoringPlanDocumented]
+class ScheduleKept(Check):
+    """Monitoring of a production system ran on its schedule: the first day the schedule
+    called for a run after ``monitoring.last_run`` is no more than ``grace_days`` before the
+    audit date (``daily`` 1 day, ``weekly`` 7, ``monthly`` 31, ``quarterly`` 92; cron lines
+    by the days they fire). A plan that never ran fails."""
+
+    id = "monitoring.schedule_kept"
+    title = "Monitoring runs on its schedule"
+    requirements: ClassVar[tuple[str, ...]] = (f"{PARTNER_PACK}:MON-04",)
+    inputs = ("systems/<id>.yaml: monitoring.schedule, monitoring.last_run",)
+    parameters = ("grace_days",)
+
+    def run(self, ctx: CheckContext) -> Outcome:
+        card = system_of(ctx)
+        plan = card.monitoring
+        if plan is None or not is_valid_schedule(plan.schedule):
+            return Outcome.not_applicable("no valid monitoring schedule (MON-01 reports it)")
+        grace = int(ctx.threshold("grace_days"))
+        evidence = {
+            "schedule": plan.schedule,
+            "last_run": plan.last_run.isoformat() if plan.last_run else None,
+            "grace_days": grace,
+        }
+        if plan.last_run is None:
+            return Outcome.from_violations(
+                [system_violation(ctx, ("monitoring",), "monitoring has never run "
+                                  "(no monitoring.last_run)", evidence, aspect="last_run")],
+                evidence,
+            )  # fmt: skip
+        due = first_due_after(plan.schedule, plan.last_run)
+        evidence["next_due"] = due.isoformat() if due else None
+        if due is None or (ctx.as_of - due).days <= grace:
+            return Outcome.from_violations([], evidence)
+        late = (ctx.as_of - due).days
+        return Outcome.from_violations(
+            [
+                system_violation(
+                    ctx,
+                    ("monitoring", "last_run"),
+                    f"monitoring last ran {plan.last_run} and was due again on {due} "
+                    f"({plan.schedule}): {late} days late (grace {grace})",
+                    {**evidence, "days_late": late},
+                )
+            ],
+            evidence,
+        )
+
+
+CHECKS: list[type[Check]] = [MonitoringPlanDocumented, ScheduleKept]
 
 
 class DriftWithinThresholds(Check):
