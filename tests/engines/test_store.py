@@ -90,21 +90,21 @@ def test_runs_round_trip_and_compare(store: SqlRunStore, make_workspace) -> None
 def test_failure_half_way_leaves_no_run(store: SqlRunStore, workspace_dir: Path) -> None:
     _audit(workspace_dir, store)
     before = _counts(store)
-    inserted = {"findings": 0}
+    inserted = {"results": 0}
 
     def explode(*_args: object) -> None:
-        # the run and its results are already in the transaction when the first finding
-        # is written (the minimal workspace's audit has one: a coverage gap)
-        inserted["findings"] += 1
-        if inserted["findings"] == 1:
-            raise RuntimeError("disk full while writing findings")
+        # the run row is already in the transaction, and two results, when the third
+        # result is written
+        inserted["results"] += 1
+        if inserted["results"] == 3:
+            raise RuntimeError("disk full while writing results")
 
-    event.listen(FindingRow, "before_insert", explode)
+    event.listen(ResultRow, "before_insert", explode)
     try:
         with pytest.raises(RuntimeError, match="disk full"):
             _audit(workspace_dir, store)
     finally:
-        event.remove(FindingRow, "before_insert", explode)
+        event.remove(ResultRow, "before_insert", explode)
     assert _counts(store) == before
     assert len(store.list_runs()) == 1
 
