@@ -238,3 +238,102 @@ class ExposureParity(Check):
 
 
 CHECKS: list[type[Check]] = [ClassificationParity, ExposureParity]
+
+
+class FairnessOverTime(Check):
+    """In every calendar month of each timed decision log (``evaluations.fairness`` with a
+    ``time`` column), within the monitoring plan's span (reference window start to current
+    window end) when there is one, the demographic parity ratio of each sensitive attribute
+    is not clearly under the threshold: a month fails when the whole 95 % interval of its
+    ratio lies below it (a month is a small sample; a point estimate below with an interval
+    reaching the threshold is listed as uncertain). Months whose groups are under 30 rows
+    give no ratio. One finding per log and attribute lists the failing months. A system
+    that decides nothing about people and names no log is not assessed."""
+
+    id = "monitoring.fairness_over_time"
+    title = "Disparities stay within thresholds over monitoring windows"
+    requirements: ClassVar[tuple[str, ...]] = (f"{PARTNER_PACK}:MON-03",)
+    inputs = ("systems/<id>.yaml: evaluations.fairness (time), monitoring windows",)
+    parameters = ("demographic_parity_ratio",)
+
+    def run(self, ctx: CheckContext) -> Outcome:
+        card = system_of(ctx)
+        timed = [(i, log) for i, log in enumerate(card.evaluations.fairness) if log.time]
+        framework = card.decision_framework
+        if not timed:
+            if not card.evaluations.fairness and (
+                framework is None or framework.decision_type is DecisionType.NONE
+            ):
+                return Outcome.not_applicable("the system decides nothing about people")
+            return Outcome.from_violations([system_violation(
+                ctx, ("evaluations",),
+                "no decision log with a time column: disparities cannot be followed over time",
+                status=Status.INSUFFICIENT_EVIDENCE,
+            )])  # fmt: skip
+        from charter.domain.scans import BUCKET_COLUMN
+        from charter.metrics.fairness import FairnessSpec, assess
+
+        limit = ctx.threshold("demographic_parity_ratio")
+        span = _plan_span(ctx)
+        scanner = _scanner(ctx)
+        violations: list[Violation] = []
+        months: dict[str, object] = {}
+        for index, log in timed:
+            columns = DecisionColumns(log.label, log.prediction, tuple(log.sensitive),
+                                      time=log.time, bucket="month")  # fmt: skip
+            cells = scanner.decision_cells(str(ctx.workspace.root / log.path), columns)
+            report = assess(cells, FairnessSpec(tuple(log.sensitive), False, (),
+                            dict(log.reference_group), min_group_size=30,
+                            bucket=BUCKET_COLUMN))  # fmt: skip
+            per_feature: dict[str, list[tuple[str, float, float]]] = {}
+            for window in report.over_time:
+                month = window.label[:7]
+                if span and not (span[0][:7] <= month <= span[1][:7]):
+                    continue
+                for feature, metrics in window.features.items():
+                    ratio = metrics["demographic_parity_ratio"]
+                    if ratio.value is not None:
+                        upper = ratio.interval[1] if ratio.interval else ratio.value
+                        per_feature.setdefault(feature, []).append((month, ratio.value, upper))
+            months[log.id] = {
+                f: {m: round(v, 4) for m, v, _ in values} for f, values in per_feature.items()
+            }
+            for feature, values in per_feature.items():
+                low = [(m, v) for m, v, upper in values if upper < limit]
+                if not low:
+                    continue
+                uncertain = [m for m, v, upper in values if v < limit <= upper]
+                worst = min(low, key=lambda item: item[1])
+                violations.append(
+                    system_violation(
+                        ctx,
+                        ("evaluations", "fairness", index),
+                        f"{log.id}: {feature} demographic parity ratio clearly under "
+                        f"{limit:g} (its whole 95 % interval) in {len(low)} of {len(values)} "
+                        f"months (lowest {worst[1]:.3f} in {worst[0]})",
+                        {
+                            "feature": feature,
+                            "threshold": limit,
+                            "months_below": {m: round(v, 4) for m, v in low},
+                            "months_uncertain": uncertain,
+                            "months": len(values),
+                        },
+                        aspect=f"{feature}.demographic_parity_ratio.monthly",
+                    )
+                )
+        return Outcome.from_violations(violations, {"months": months, "span": span})
+
+
+def _plan_span(ctx: CheckContext) -> tuple[str, str] | None:
+    """The monitoring plan's reference start and current end, as ISO dates."""
+    from charter.domain.systems import parse_window
+
+    plan = system_of(ctx).monitoring
+    if plan is None or plan.reference_window is None or plan.current_window is None:
+        return None
+    start, _ = parse_window(plan.reference_window, ctx.as_of)
+    _, end = parse_window(plan.current_window, ctx.as_of)
+    return start.isoformat(), end.isoformat()
+
+
+CHECKS.append(FairnessOverTime)
