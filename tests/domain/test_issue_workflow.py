@@ -14,6 +14,7 @@ from charter.domain.issue_workflow import (
     Actor,
     FixNeedsRecord,
     KnownTransition,
+    NotForwardDated,
     OnlyAuditsReopenResolved,
     OnlyAuditsVerify,
     RemediationNeedsOwner,
@@ -125,6 +126,22 @@ def test_accepting_a_risk(
         assert verdict.rejected is None
     else:
         assert message in str(verdict.rejected)
+
+
+def test_a_change_cannot_be_forward_dated() -> None:
+    issue = _issue(IssueState.TRIAGED)
+    acceptance = RiskAcceptance("ok", "lee", date(2030, 12, 31))
+    later = Transition(
+        issue,
+        IssueState.ACCEPTED_RISK,
+        LEAD,
+        date(2030, 1, 1),
+        acceptance=acceptance,
+        today=TODAY,
+    )
+    assert "after today (2026-11-25)" in str(NotForwardDated().judge(later).rejected)
+    earlier = replace(later, on=date(2026, 11, 1))
+    assert NotForwardDated().judge(earlier).rejected is None  # back-dating is recording
 
 
 def test_an_accepted_risk_reopens_on_expiry_or_by_an_approver() -> None:

@@ -157,3 +157,46 @@ def test_cli_exports_and_verifies_a_workspace(tmp_path: Path) -> None:
     refused = run_cli("evidence", "verify", str(broken), env=env)
     assert refused.returncode == 1
     assert "workspace/systems/reco.yaml: changed" in refused.stderr
+
+
+def test_a_folder_entry_cannot_hide_a_bomb(tmp_path: Path) -> None:
+    path = tmp_path / "folder-bomb.zip"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        info = zipfile.ZipInfo("evil/")
+        info.compress_type = zipfile.ZIP_DEFLATED
+        archive.writestr(info, b"\0" * (20 << 20))
+        archive.writestr("manifest.json", b"{}")
+        archive.writestr("signature.json", b"{}")
+    result = verify_pack(path)
+    assert not result.ok
+    assert "(a zip bomb)" in result.problems[0]
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        {"manifest.json": b"[]"},
+        {"signature.json": b'{"public_key": 5, "signature": "AAAA"}'},
+        {"signature.json": b'{"public_key": "not a key", "signature": "AAAA"}'},
+        {"manifest.json": b'{"files": [{"sha256": "x"}]}'},
+    ],
+)
+def test_malformed_manifests_and_signatures_are_problems_not_crashes(
+    pack: Path, tmp_path: Path, edit: dict[str, bytes | None]
+) -> None:
+    result = verify_pack(_rewrite(pack, tmp_path / "malformed.zip", edit))
+    assert not result.ok
+    assert result.problems
+
+
+def test_a_corrupted_member_is_reported(pack: Path, tmp_path: Path) -> None:
+    data = bytearray(pack.read_bytes())
+    with zipfile.ZipFile(pack) as archive:
+        info = archive.getinfo("audit/latest.json")
+    offset = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    data[offset + 2] ^= 0xFF  # inside the compressed bytes: the CRC no longer matches
+    damaged = tmp_path / "damaged.zip"
+    damaged.write_bytes(bytes(data))
+    result = verify_pack(damaged)
+    assert not result.ok
+    assert any(p.startswith("audit/latest.json:") for p in result.problems), result.problems

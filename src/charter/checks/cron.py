@@ -74,7 +74,8 @@ def first_due_after(schedule: str, after: date, horizon_days: int = 400) -> date
     fields = schedule.split()
     days, months, weekdays = (_expand(fields[i], _FIELDS[i]) for i in (2, 3, 4))
     weekdays = {d % 7 for d in weekdays}  # 7 is Sunday too
-    day_any, weekday_any = fields[2] == "*", fields[4] == "*"
+    # As cron does: a field starting with "*" (also "*/2") does not restrict the day.
+    day_any, weekday_any = fields[2].startswith("*"), fields[4].startswith("*")
     for offset in range(1, horizon_days + 1):
         day = after + timedelta(days=offset)
         if day.month not in months:
@@ -98,7 +99,12 @@ def _expand(text: str, spec: tuple[int, int, tuple[str, ...], int]) -> set[int]:
             start, stop = low, high
         else:
             first, _, last = base.partition("-")
-            start = _value(first, spec) or low
-            stop = (_value(last, spec) or high) if last else (start if not step_text else high)
+            first_value = _value(first, spec)
+            start = low if first_value is None else first_value
+            last_value = _value(last, spec) if last else None
+            if last:
+                stop = high if last_value is None else last_value
+            else:
+                stop = high if step_text else start
         values.update(range(start, stop + 1, step))
     return values

@@ -298,6 +298,18 @@ class FairnessOverTime(Check):
             months[log.id] = {
                 f: {m: round(v, 4) for m, v, _ in values} for f, values in per_feature.items()
             }
+            if not per_feature:
+                violations.append(
+                    system_violation(
+                        ctx,
+                        ("evaluations", "fairness", index),
+                        f"{log.id}: no month in the monitoring span has two groups of 30 "
+                        "decisions or more: disparities over time cannot be judged",
+                        {"span": span},
+                        aspect="monthly",
+                        status=Status.INSUFFICIENT_EVIDENCE,
+                    )
+                )
             for feature, values in per_feature.items():
                 low = [(m, v) for m, v, upper in values if upper < limit]
                 if not low:

@@ -90,7 +90,14 @@ class ScheduleKept(Check):
             )  # fmt: skip
         due = first_due_after(plan.schedule, plan.last_run)
         evidence["next_due"] = due.isoformat() if due else None
-        if due is None or (ctx.as_of - due).days <= grace:
+        if due is None:
+            return Outcome.from_violations(
+                [system_violation(ctx, ("monitoring", "schedule"),
+                                  f"schedule '{plan.schedule}' never calls for a run (within "
+                                  "400 days)", evidence)],
+                evidence,
+            )  # fmt: skip
+        if (ctx.as_of - due).days <= grace:
             return Outcome.from_violations([], evidence)
         late = (ctx.as_of - due).days
         return Outcome.from_violations(

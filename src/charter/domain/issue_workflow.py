@@ -51,6 +51,9 @@ class Transition:
     acceptance: RiskAcceptance | None = None
     fix: str | None = None
     """What was done (required to move to ``fixed``; kept in the troubleshooting record)."""
+    today: date | None = None
+    """The real date of the change. ``on`` may be back-dated (recording a past decision)
+    but never later than ``today``: forward-dating could stretch a risk acceptance."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,18 @@ ALLOWED: dict[IssueState, frozenset[IssueState]] = {
     IssueState.CLOSED: frozenset({IssueState.OPEN}),
     IssueState.ACCEPTED_RISK: frozenset({IssueState.OPEN}),
 }
+
+
+class NotForwardDated(Rule):
+    """A change may be dated in the past (recording an earlier decision), never after the
+    day it is made: a forward date could stretch a risk acceptance or a deadline."""
+
+    def judge(self, transition: Transition) -> Verdict:
+        if transition.today is not None and transition.on > transition.today:
+            return Verdict(
+                f"a change cannot be dated {transition.on}, after today ({transition.today})"
+            )
+        return Verdict()
 
 
 class KnownTransition(Rule):
@@ -192,6 +207,7 @@ REOPENABLE = frozenset(
 """Back to open from these counts as a reopening (the fix did not hold, the risk is back)."""
 
 POLICY: tuple[Rule, ...] = (
+    NotForwardDated(),
     KnownTransition(),
     OnlyAuditsVerify(),
     OnlyAuditsReopenResolved(),

@@ -27,7 +27,7 @@ from charter.domain.issues import (
     issue_id,
 )
 from charter.domain.organisation import Person
-from charter.domain.ports import IssueStore
+from charter.domain.ports import IssueConflictError, IssueStore
 from charter.domain.status import Status
 
 Clock = Callable[[], datetime]
@@ -48,11 +48,19 @@ class SyncSummary:
     reopened: list[str]
     verified: list[str]
     still_open: int
+    conflicts: list[str] = field(default_factory=list)
+    """Issues someone changed while the audit synced them: left for the next audit."""
 
     def line(self) -> str:
+        conflicts = (
+            f"; {len(self.conflicts)} changed meanwhile, left for the next audit "
+            f"({', '.join(self.conflicts[:5])})"
+            if self.conflicts
+            else ""
+        )
         return (
             f"issues: {len(self.opened)} opened, {len(self.reopened)} reopened, "
-            f"{len(self.verified)} verified, {self.still_open} still open"
+            f"{len(self.verified)} verified, {self.still_open} still open{conflicts}"
         )
 
 
@@ -79,8 +87,8 @@ def sync_with_audit(
             issue = _new_issue(report, finding, by_pack[finding.pack], report.as_of)
             opened = IssueEvent(issue.id, sync.at, AUDIT, "opened", None, issue.state,
                                 {"run": report.run_id})  # fmt: skip
-            store.save(issue, [opened], new=True)
-            sync.opened.append(issue.id)
+            if sync.save(store, issue, [opened], new=True):
+                sync.opened.append(issue.id)
             continue
         events: list[IssueEvent] = []
         refreshed = replace(issue, last_run=report.run_id, title=finding.message)
@@ -88,26 +96,32 @@ def sync_with_audit(
             refreshed = sync.reopen(refreshed, events, "the finding came back")
         elif _expired(issue, report.as_of):
             refreshed = sync.reopen(refreshed, events, "the risk acceptance expired")
-        store.save(refreshed, events)
-    ran = {(r.pack, r.requirement, r.check, r.system) for r in report.results}
+        sync.save(store, refreshed, events)
+    # Only a check that ran to a verdict can show a finding is gone: an error, a coverage
+    # gap or thin evidence proves nothing.
+    ran = {
+        (r.pack, r.requirement, r.check, r.system)
+        for r in report.results
+        if r.status in (Status.PASS, Status.FAIL)
+    }
     for fingerprint, issue in known.items():
         if fingerprint in seen:
             continue
         events = []
         if _expired(issue, report.as_of):
-            store.save(sync.reopen(issue, events, "the risk acceptance expired"), events)
+            sync.save(store, sync.reopen(issue, events, "the risk acceptance expired"), events)
         elif issue.state is IssueState.FIXED and (
             (issue.pack, issue.requirement, issue.check, issue.system) in ran
         ):
             detail = {"run": report.run_id, "reason": "the finding is gone"}
             moved = _move(issue, IssueState.VERIFIED, sync.audit, report.as_of, events,
                           sync.at, detail)  # fmt: skip
-            store.save(moved, events)
-            sync.verified.append(issue.id)
+            if sync.save(store, moved, events):
+                sync.verified.append(issue.id)
     still = sum(
         1 for i in store.by_fingerprint(report.partner).values() if i.state in ACTIVE_STATES
     )
-    return SyncSummary(sync.opened, sync.reopened, sync.verified, still)
+    return SyncSummary(sync.opened, sync.reopened, sync.verified, still, sync.conflicts)
 
 
 def _expired(issue: Issue, on: date) -> bool:
@@ -125,6 +139,19 @@ class _Sync:
     opened: list[str] = field(default_factory=list)
     reopened: list[str] = field(default_factory=list)
     verified: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+
+    def save(
+        self, store: IssueStore, issue: Issue, events: list[IssueEvent], *, new: bool = False
+    ) -> bool:
+        """Save one issue; an issue someone changed meanwhile is left as they left it and
+        counted (the next audit syncs it), never a reason to stop half-way."""
+        try:
+            store.save(issue, events, new=new)
+        except IssueConflictError:
+            self.conflicts.append(issue.id)
+            return False
+        return True
 
     def reopen(self, issue: Issue, events: list[IssueEvent], reason: str) -> Issue:
         """Back to open by the audit, with a fresh due date from the day it reopened."""
@@ -200,9 +227,10 @@ def move_issue(
 ) -> Issue:
     issue = store.get(partner, identifier)
     events: list[IssueEvent] = []
-    moved = _move(issue, to, actor, on, events, clock(),
+    at = clock()
+    moved = _move(issue, to, actor, on, events, at,
                   {"note": note} if note else None, note=note, fix=fix,
-                  acceptance=acceptance)  # fmt: skip
+                  acceptance=acceptance, today=at.date())  # fmt: skip
     return store.save(moved, events)
 
 

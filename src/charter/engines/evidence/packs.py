@@ -14,6 +14,7 @@ import hashlib
 import json
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -160,31 +161,40 @@ def verify_pack(source: Path, pinned_public_pem: bytes | None = None) -> Verific
         if MANIFEST not in members or SIGNATURE not in members:
             result.problems.append("no manifest.json or signature.json: not a Charter pack")
             return result
-        manifest_bytes = _read(archive, members[MANIFEST])
         try:
+            manifest_bytes = _read(archive, members[MANIFEST])
             signature = json.loads(_read(archive, members[SIGNATURE]))
             manifest = json.loads(manifest_bytes)
-            public_pem = signature["public_key"].encode()
-            signed = base64.b64decode(signature["signature"], validate=True)
-        except (ValueError, KeyError, TypeError) as exc:
+            public_pem = str(signature["public_key"]).encode()
+            signed = base64.b64decode(str(signature["signature"]), validate=True)
+            listed = {str(entry["path"]): str(entry["sha256"]) for entry in manifest["files"]}
+            result.fingerprint = _fingerprint(public_pem)
+        except (ValueError, KeyError, TypeError, AttributeError, InputError,
+                zipfile.BadZipFile, zlib.error) as exc:  # fmt: skip
             result.problems.append(f"manifest or signature unreadable: {exc}")
             return result
-        result.fingerprint = _fingerprint(public_pem)
+        # Nothing else is read until the signature and the signer hold.
         if not _signature_holds(public_pem, signed, manifest_bytes):
             result.problems.append("the signature does not match the manifest")
+            return result
         if pinned_public_pem is not None and _fingerprint(pinned_public_pem) != result.fingerprint:
             result.problems.append(
                 f"signed by {result.fingerprint}, not by the pinned key "
                 f"{_fingerprint(pinned_public_pem)}"
             )
-        listed = {entry["path"]: entry for entry in manifest.get("files", [])}
+            return result
         for path in sorted(set(members) - set(listed) - {MANIFEST, SIGNATURE}):
-            result.problems.append(f"{path}: added (not in the manifest)")
+            if not members[path].is_dir():
+                result.problems.append(f"{path}: added (not in the manifest)")
         for path in sorted(set(listed) - set(members)):
             result.problems.append(f"{path}: removed (listed in the manifest, not in the pack)")
         for path in sorted(set(listed) & set(members)):
-            digest = hashlib.sha256(_read(archive, members[path])).hexdigest()
-            if digest != listed[path]["sha256"]:
+            try:
+                digest = hashlib.sha256(_read(archive, members[path])).hexdigest()
+            except (InputError, zipfile.BadZipFile, zlib.error, OSError) as exc:
+                result.problems.append(f"{path}: unreadable ({exc})")
+                continue
+            if digest != listed[path]:
                 result.problems.append(f"{path}: changed (its SHA-256 differs from the manifest)")
         result.files = len(listed)
     result.ok = not result.problems
@@ -200,12 +210,12 @@ def _hostile(info: zipfile.ZipInfo) -> str | None:
     mode = info.external_attr >> 16
     if stat.S_ISLNK(mode):
         return f"{name}: a symbolic link"
-    if info.is_dir():
-        return None
     if info.file_size > MAX_ENTRY_BYTES:
         return f"{name}: {info.file_size:,} bytes uncompressed, more than the limit"
     if info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
         return f"{name}: compressed {info.file_size // info.compress_size}:1 (a zip bomb)"
+    if info.is_dir() and info.file_size:
+        return f"{name}: a folder entry with content"
     return None
 
 
