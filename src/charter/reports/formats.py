@@ -15,6 +15,7 @@ class AuditFormat(StrEnum):
     HTML = "html"
     SARIF = "sarif"
     JUNIT = "junit"
+    OSCAL = "oscal"
 
 
 Renderer = Callable[[dict[str, Any], list[Pack]], str]
@@ -50,6 +51,10 @@ def _renderer(fmt: AuditFormat) -> Renderer:
         from charter.reports.junit import render_junit
 
         return render_junit
+    if fmt is AuditFormat.OSCAL:
+        from charter.reports.oscal import render_oscal
+
+        return render_oscal
     from charter.reports.terminal import render_summary
 
     return render_summary
@@ -57,6 +62,7 @@ def _renderer(fmt: AuditFormat) -> Renderer:
 
 def infer_format(filename: str) -> AuditFormat | None:
     suffixes = {
+        ".oscal.json": AuditFormat.OSCAL,  # before .json
         ".json": AuditFormat.JSON,
         ".html": AuditFormat.HTML,
         ".htm": AuditFormat.HTML,
