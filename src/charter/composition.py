@@ -299,9 +299,7 @@ def personal_data_scans(ws: Workspace, engine: IbisScanner) -> PersonalDataScans
     detector = BlockScanner(catalogue, ner=ner_recognizers())
 
     def key() -> bytes:
-        store = keystore()
-        store.create_hmac_key(ws.config.partner.id)
-        return store.hmac_key(ws.config.partner.id)
+        return _hmac(ws.config.partner.id)[0]
 
     return PersonalDataScans(catalogue, pii_block_reader(), engine.table_text, detector.scan, key)
 
@@ -309,8 +307,12 @@ def personal_data_scans(ws: Workspace, engine: IbisScanner) -> PersonalDataScans
 def hmac_key(workspace_dir: Path | None) -> tuple[bytes, str]:
     """The key that digests found values, and its public id: the workspace's (``charter
     keys``), or outside a workspace the user's ``standalone`` key (made on first use)."""
+    return _hmac(workspace(workspace_dir).config.partner.id if workspace_dir else "standalone")
+
+
+def _hmac(name: str) -> tuple[bytes, str]:
+    """The named HMAC key (made on first use) and its public id."""
     store = keystore()
-    name = workspace(workspace_dir).config.partner.id if workspace_dir else "standalone"
     store.create_hmac_key(name)
     return store.hmac_key(name), store.hmac_key_id(name)
 

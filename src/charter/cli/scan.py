@@ -619,23 +619,17 @@ def _with_tables(
     from dataclasses import replace
 
     from charter import composition
-    from charter.domain.errors import InputError
-    from charter.domain.personal_data import PiiFileResult
-    from charter.services.pii import scan_table
+    from charter.services.pii import scan_table_source
 
     started = time.perf_counter()
     engine_scanner = composition.scanner(engine)
-    results = []
     try:
-        for table in tables:
-            name = str(table)
-            try:
-                text = engine_scanner.table_text(name, columns, sample_rows)
-                results.append(
-                    scan_table(name, text.columns, text.rows, text.sampled, text.blocks, scan, key)
-                )
-            except InputError as exc:
-                results.append(PiiFileResult(name, 0, "error", message=str(exc)))
+        results = [
+            scan_table_source(
+                str(table), columns, sample_rows, engine_scanner.table_text, scan, key
+            )
+            for table in tables
+        ]
     finally:
         engine_scanner.close()
     return replace(

@@ -209,6 +209,15 @@ class Pack(StrictModel):
     def module(self, module_id: str) -> TrainingModule | None:
         return next((m for m in self.training_modules if m.id == module_id), None)
 
+    def check_thresholds(self, check_id: str) -> dict[str, object]:
+        """The thresholds the first requirement naming ``check_id`` gives it (empty when
+        none does)."""
+        for requirement in self.requirements:
+            for check in requirement.checks:
+                if check.id == check_id:
+                    return {name: t.value for name, t in check.thresholds.items()}
+        return {}
+
 
 def version_key(version: str) -> tuple[int, int]:
     year, number = version.split(".")

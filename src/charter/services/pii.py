@@ -204,6 +204,23 @@ def scan_table(
     return result
 
 
+def scan_table_source(
+    source: str,
+    columns: tuple[str, ...],
+    sample_rows: int | None,
+    table_text: Callable[[str, tuple[str, ...], int | None], TableText],
+    scan: Scan,
+    key: bytes,
+) -> PiiFileResult:
+    """Open ``source`` through the engine (``table_text``) and scan it; a table that cannot
+    be read is an ``error`` result, not an exception."""
+    try:
+        text = table_text(source, columns, sample_rows)
+        return scan_table(source, text.columns, text.rows, text.sampled, text.blocks, scan, key)
+    except InputError as exc:
+        return PiiFileResult(source, 0, "error", message=str(exc))
+
+
 def _profile(
     column: str, cells: int, holding: Counter[str], whole: Counter[str], *, full: bool
 ) -> ColumnProfile:
@@ -305,13 +322,8 @@ class PersonalDataScans:
     ) -> PiiFileResult:
         key = (source, columns, full)
         if key not in self._tables:
-            try:
-                text = self.table_text(source, columns, None if full else self.sample_rows)
-                result = scan_table(
-                    source, text.columns, text.rows, text.sampled, text.blocks, self.scan,
-                    self.key_of(),
-                )  # fmt: skip
-            except InputError as exc:
-                result = PiiFileResult(source, 0, "error", message=str(exc))
-            self._tables[key] = result
+            sample = None if full else self.sample_rows
+            self._tables[key] = scan_table_source(
+                source, columns, sample, self.table_text, self.scan, self.key_of()
+            )
         return self._tables[key]

@@ -59,12 +59,7 @@ def verdict_of(breaches: list[Breach]) -> Status:
 def check_thresholds(library: PackLibrary, pack_ref: str, check_id: str) -> dict[str, object]:
     """The thresholds a pack (latest version unless ``pack@version``) gives a check; empty
     when the pack does not use it."""
-    pack = pack_for_ref(library, pack_ref)
-    for requirement in pack.requirements:
-        for check in requirement.checks:
-            if check.id == check_id:
-                return {name: t.value for name, t in check.thresholds.items()}
-    return {}
+    return pack_for_ref(library, pack_ref).check_thresholds(check_id)
 
 
 def pack_fairness_thresholds(

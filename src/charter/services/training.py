@@ -61,12 +61,8 @@ def _roles(workspace: Workspace, pack: Pack) -> dict[tuple[str, Role], set[str]]
 
 
 def _max_age(pack: Pack) -> float | None:
-    for requirement in pack.requirements:
-        for check in requirement.checks:
-            if check.id == COVERAGE_CHECK and "max_age_days" in check.thresholds:
-                value = check.thresholds["max_age_days"].value
-                return float(value) if isinstance(value, int | float) else None
-    return None
+    value = pack.check_thresholds(COVERAGE_CHECK).get("max_age_days")
+    return float(value) if isinstance(value, int | float) else None
 
 
 def obligations(workspace: Workspace, packs: Sequence[Pack], on: date) -> list[Obligation]:
