@@ -24,6 +24,7 @@ demo: $(STAMP)
 	$(BIN)/charter validate $(EXAMPLE)
 	$(BIN)/python tools/make_example_history.py $(EXAMPLE)
 	$(BIN)/charter issue list -w $(EXAMPLE) --as-of 2026-11-24 --limit 12
+	$(BIN)/charter monitor history -w $(EXAMPLE) --system campaign-insights
 	$(BIN)/charter log verify -w $(EXAMPLE)
 	@echo "open report.html in a browser"
 

@@ -238,3 +238,60 @@ def run_cli(
         timeout=120,
         check=False,
     )
+
+
+class WebhookReceiver:
+    """A real local HTTP server that records every POST and answers from a script: each
+    request takes the next ``(status, headers, delay_seconds)`` (the last one repeats)."""
+
+    def __init__(self, script: list[tuple[int, dict[str, str], float]] | None = None) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.script = list(script or [(200, {}, 0.0)])
+        self.requests: list[tuple[str, dict[str, str], bytes]] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                import time
+
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                receiver.requests.append((self.path, dict(self.headers.items()), body))
+                index = min(len(receiver.requests), len(receiver.script)) - 1
+                status, headers, delay = receiver.script[index]
+                time.sleep(delay)
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *_args: object) -> None:
+                return None
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}/hooks/charter"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def shifting_scores(since: date) -> str:
+    """Like ``steady_scores``, but from ``since`` on every score is 0.35 higher (capped at
+    1): a window after that day drifts from a reference before it."""
+    lines = ["scored_at,score,genre"]
+    day = date(2026, 1, 1)
+    while day.year == 2026:
+        shift = 0.35 if day >= since else 0.0
+        for score, genre in ((0.1, "drama"), (0.4, "comedy"), (0.6, "drama"), (0.9, "docs")):
+            lines.append(f"{day.isoformat()} 12:00:00,{min(score + shift, 1.0):.2f},{genre}")
+        day += timedelta(days=1)
+    return "\n".join(lines) + "\n"

@@ -47,5 +47,30 @@ def test_the_history_leaves_issues_in_every_kind_of_state(tmp_path: Path) -> Non
     assert reported["reported"]["reference"] == "PLT-2026-1031"
     assert sum(1 for i in issues if i["overdue"]) >= 10
     assert len({i["id"] for i in issues}) == len(issues)
+    _monitoring_and_training(workspace, env)
     verified = run_cli("log", "verify", "-w", str(workspace), env=env)
     assert verified.returncode == 0, verified.stderr
+
+
+def _monitoring_and_training(workspace: Path, env: dict[str, str]) -> None:
+    """Three calm weeks of campaign-insights, then the drift breach; an expired completion."""
+    history = run_cli("monitor", "history", "-w", str(workspace), "-s", "campaign-insights",
+                      "-m", "psi:score", "-f", "json", env=env)  # fmt: skip
+    assert history.returncode == 0, history.stderr
+    (series,) = json.loads(history.stdout)["series"]
+    assert [(p["as_of"], p["breached"]) for p in series["points"]] == [
+        ("2026-11-03", False), ("2026-11-10", False), ("2026-11-17", False),
+        ("2026-11-24", True),
+    ]  # fmt: skip
+    runs = json.loads(run_cli("monitor", "history", "-w", str(workspace), "-f", "json",
+                              env=env).stdout)["runs"]  # fmt: skip
+    assert {r["system"] for r in runs if r["as_of"] == "2026-11-24"} == {
+        "campaign-insights", "dub-pipeline", "qc-anomaly", "support-assistant", "voice-casting"
+    }  # fmt: skip
+    status = run_cli("training", "status", "-w", str(workspace), "--as-of", "2026-11-24",
+                     "-f", "json", env=env)  # fmt: skip
+    assert status.returncode == 0, status.stderr
+    expired = json.loads(status.stdout)["expired"]
+    assert [(e["person"], e["module"], e["expires_on"]) for e in expired] == [
+        ("hannah-cole", "responsible-ai-basics", "2026-11-10")
+    ]

@@ -15,9 +15,13 @@
    - PRIV-02 (transcripts sent to lingua-mt, critical): reported to the platform on
      2026-10-25 (PLT-2026-1031) by maren-vos and triaged;
    - DOC-03 on support-assistant: triaged, given to lena-okafor, in remediation.
-4. **2026-11-24: the November audit** of the workspace as committed: the DPIA issue is
-   verified, the card-number issue reopens, untouched critical and high issues are overdue
-   (REM-01) and most high ones were never reported (REM-02). It writes ``report.html``.
+4. **Monitoring** (``charter monitor run``): ``campaign-insights`` weekly on 2026-11-03,
+   -10 and -17 (the first verifies the DPIA issue: PRIV-08 passes since the fix), then every
+   monitored system on 2026-11-24, when the score drift of ``campaign-insights`` breaches
+   its PSI limit and the card-number issue reopens (the export still holds the number).
+5. **2026-11-24: the November audit** of the workspace as committed: untouched critical and
+   high issues are overdue (REM-01) and most high ones were never reported (REM-02). It
+   writes ``report.html``, with the monitoring trends.
 
 ``charter issue list -w examples/northwind --as-of 2026-11-24`` and
 ``charter log verify -w examples/northwind`` then show the register and its audit trail.
@@ -118,6 +122,15 @@ def main() -> None:
     act("move", recourse, "triaged", person="maren-vos", day="2026-10-26")
     act("assign", recourse, "--owner", "lena-okafor", person="maren-vos", day="2026-10-26")
     act("move", recourse, "in_remediation", person="lena-okafor", day="2026-10-29")
+
+    # Weekly monitoring of campaign-insights, then every monitored system on the audit day:
+    # the drift that broke out in November shows as a breach in the last run.
+    for day in ("2026-11-03", "2026-11-10", "2026-11-17"):
+        _run("monitor", "run", str(workspace), "--system", "campaign-insights", "--as-of", day,
+             "--as", "raj-patel", env=env, ok=(0, 1))  # fmt: skip
+    monitored = _run("monitor", "run", str(workspace), "--as-of", "2026-11-24",
+                     "--as", "maren-vos", env=env, ok=(0, 1))  # fmt: skip
+    print(monitored.rstrip())
 
     out = _run("audit", str(workspace), "--as-of", "2026-11-24", "--output", str(report),
                env=env, ok=(0, 1))  # fmt: skip

@@ -20,12 +20,14 @@ if TYPE_CHECKING:
     from charter.domain.pii_catalogue import PiiCatalogue
     from charter.domain.quality_profiles import ArtworkProfile, AudioProfile, TimedTextProfile
     from charter.domain.workspace import Workspace
+    from charter.engines.alerts.webhooks import HttpWebhookSender
     from charter.engines.evidence.packs import Verification
     from charter.engines.keys.keystore import KeyStore
     from charter.engines.media.files import MediaFiles
     from charter.engines.scan.scanner import IbisScanner
     from charter.engines.store.event_log import SqlEventLog
     from charter.engines.store.issues import SqlIssueStore
+    from charter.engines.store.monitoring import SqlDeliveryLog, SqlMonitoringStore
     from charter.engines.store.runs import SqlRunStore
     from charter.engines.text.block_scanner import BlockScanner
     from charter.engines.text.redacted_copies import RedactedCopy
@@ -77,6 +79,28 @@ def event_log(workspace_root: Path) -> SqlEventLog:
     from charter.engines.store.event_log import SqlEventLog
 
     return SqlEventLog(open_database(database_url(workspace_root)))
+
+
+def monitoring_store(workspace_root: Path) -> SqlMonitoringStore:
+    """Monitoring runs and metric time series, in the same database as the runs."""
+    from charter.engines.store.database import database_url, open_database
+    from charter.engines.store.monitoring import SqlMonitoringStore
+
+    return SqlMonitoringStore(open_database(database_url(workspace_root)))
+
+
+def delivery_log(workspace_root: Path) -> SqlDeliveryLog:
+    """The webhook delivery log, in the same database as the runs."""
+    from charter.engines.store.database import database_url, open_database
+    from charter.engines.store.monitoring import SqlDeliveryLog
+
+    return SqlDeliveryLog(open_database(database_url(workspace_root)))
+
+
+def webhook_sender() -> HttpWebhookSender:
+    from charter.engines.alerts.webhooks import HttpWebhookSender
+
+    return HttpWebhookSender()
 
 
 def read_training_file(path: Path) -> tuple[list[Any], list[Any], dict[Any, Any] | None]:

@@ -7,6 +7,9 @@ of ``conftest.py``, so every input goes through the real loader) and ``expected.
     requirement: partner-ai-usage:DOC-04
     as_of: 2026-11-24
     issues: [...]          # optional: the issue register before the audit (remediation)
+    monitored: {id: date}  # optional: the latest stored monitoring run per system
+    measurements:          # optional: what the check measured, per system (value within
+      reco: {psi:score: {value: 0.0, limit: 0.2, breached: false}}   # 1e-6 when given)
     statuses:              # every target the check ran on: system id (or ~) -> status
       reco: pass
       stale-card: fail
@@ -78,8 +81,10 @@ def test_check_case(expected_file: Path, tmp_path: Path) -> None:
         deliverables=deliverables(),
         personal_data=personal_data_scans(workspace, scanner),
         issues=_register(expected["issues"]) if "issues" in expected else None,
+        monitored_on=expected.get("monitored"),
     )
-    document = audit_document(run_audit(request))
+    report = run_audit(request)
+    document = audit_document(report)
 
     pack, requirement = expected["requirement"].split(":")
     check = expected["check"]
@@ -89,6 +94,18 @@ def test_check_case(expected_file: Path, tmp_path: Path) -> None:
         if (r["pack"], r["requirement"], r["check"]) == (pack, requirement, check)
     ]
     assert {r["system"]: r["status"] for r in results} == expected["statuses"]
+
+    for system, metrics in expected.get("measurements", {}).items():
+        (result,) = [r for r in report.results if (r.pack, r.requirement, r.check, r.system)
+                     == (pack, requirement, check, system)]  # fmt: skip
+        measured = {m.metric: m for m in result.measurements}
+        assert sorted(measured) == sorted(metrics), (system, sorted(measured))
+        for metric, spec in metrics.items():
+            found = measured[metric]
+            if "value" in spec:
+                assert found.value == pytest.approx(spec["value"], abs=1e-6), (metric, found)
+            assert found.limit == spec["limit"], (metric, found)
+            assert found.breached is spec["breached"], (metric, found)
 
     findings = [
         f

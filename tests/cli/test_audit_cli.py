@@ -11,6 +11,7 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
+from pypdf import PdfReader
 
 from charter.reports.audit_json import audit_schema
 from support import ROOT, run_cli
@@ -159,6 +160,46 @@ def test_output_file_and_terminal_summary(workspace_dir: Path, tmp_path: Path) -
     assert json.loads(target.read_text())["schema"] == "charter.audit/v1"
     assert "Status: compliant" in result.stdout
     assert f"wrote json report to {target}" in result.stdout
+
+
+def _pdf_text(path: Path) -> str:
+    assert path.read_bytes().startswith(b"%PDF-")
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def test_pdf_report_is_written_to_a_file_never_to_the_terminal(
+    workspace_dir: Path, tmp_path: Path
+) -> None:
+    refused = run_cli("audit", str(workspace_dir), "--as-of", AS_OF, "--format", "pdf")
+    assert refused.returncode == 2
+    assert refused.stdout == ""
+    assert refused.stderr.strip() == (
+        "--format pdf: a binary file is not written to the terminal; add --output"
+    )
+    assert not (workspace_dir / ".charter" / "charter.db").exists()  # refused before any work
+    target = tmp_path / "out" / "audit.pdf"
+    result = run_cli("audit", str(workspace_dir), "--as-of", AS_OF, "--no-store", "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    assert "Status: compliant" in result.stdout
+    assert f"wrote pdf report to {target}" in result.stdout
+    text = _pdf_text(target)
+    assert "Compliant" in text
+    assert "No findings." in text
+    assert [p.name for p in target.parent.iterdir()] == ["audit.pdf"]  # no temporary left
+
+
+def test_a_stored_run_is_shown_as_pdf(workspace_dir: Path, tmp_path: Path) -> None:
+    stored = run_cli("audit", str(workspace_dir), "--as-of", AS_OF, "--format", "json")
+    assert stored.returncode == 0, stored.stderr
+    run_id = json.loads(stored.stdout)["run_id"]
+    show = ("runs", "show", run_id, "--workspace", str(workspace_dir))
+    refused = run_cli(*show, "--format", "pdf")
+    assert (refused.returncode, refused.stdout) == (2, "")
+    assert len(refused.stderr.splitlines()) == 1
+    target = tmp_path / "run.pdf"
+    shown = run_cli(*show, "-o", str(target))  # the format from the suffix
+    assert shown.returncode == 0, shown.stderr
+    assert run_id in _pdf_text(target)
 
 
 def test_system_filter_limits_the_audit(workspace_dir: Path) -> None:

@@ -142,10 +142,14 @@ def test_cli_exports_and_verifies_a_workspace(tmp_path: Path) -> None:
     with zipfile.ZipFile(target) as archive:
         names = set(archive.namelist())
         assert json.loads(archive.read("audit/latest.json"))["schema"] == "charter.audit/v1"
+        assert json.loads(archive.read("training/status.json"))["coverage"] == 1.0
+        history = json.loads(archive.read("monitoring/history.json"))
+        assert history["schema"] == "charter.monitor-history/v1"
     assert {
         "README.txt", "manifest.json", "signature.json", "audit/latest.html",
         "issues/issues.json", "guidelines/versions.json", "workspace/systems/reco.yaml",
-        "workspace/training/records.csv",
+        "workspace/training/records.csv", "training/status.json", "monitoring/history.json",
+        "monitoring/history.html",
     } <= names  # fmt: skip
     public = tmp_path / "signer.pem"
     shown = run_cli("keys", "export-public", "--output", str(public), env=env)

@@ -18,7 +18,7 @@ from charter.domain.errors import InputError
 from charter.domain.issues import Issue, IssueEvent, IssueState
 from charter.domain.ports import IssueConflictError, IssueQuery
 from charter.domain.status import Severity
-from charter.engines.store.database import MIGRATIONS, open_database
+from charter.engines.store.database import HEAD_REVISION, MIGRATIONS, open_database
 from charter.engines.store.issues import SqlIssueStore
 
 CORE_REVISION = "0001"
@@ -163,7 +163,9 @@ def test_upgrade_from_the_core_schema_keeps_the_runs(database_url: str) -> None:
     try:
         with upgraded.connect() as connection:
             assert connection.scalar(text("SELECT count(*) FROM runs")) == 1
-            assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0002"
+            assert (
+                connection.scalar(text("SELECT version_num FROM alembic_version")) == HEAD_REVISION
+            )
         SqlIssueStore(upgraded).save(_issue(1), [], new=True)
     finally:
         upgraded.dispose()

@@ -10,6 +10,7 @@ from typing import ClassVar
 
 from charter.checks.support import system_of, system_violation
 from charter.domain.checks import Check, CheckContext, Outcome, Violation
+from charter.domain.monitoring import Bound, Measurement
 from charter.domain.scans import (
     ERROR_METRIC,
     DecisionColumns,
@@ -75,7 +76,9 @@ class ClassificationParity(Check):
         error_metric = ERROR_METRIC[decision_type][0]
         scanner = _scanner(ctx)
         violations: list[Violation] = []
+        measurements: list[Measurement] = []
         logs: dict[str, object] = {}
+        several = len(card.evaluations.fairness) > 1
         for index, log in enumerate(card.evaluations.fairness):
             columns = DecisionColumns(
                 log.label, log.prediction, tuple(log.sensitive), tuple(log.control), log.score
@@ -111,6 +114,18 @@ class ClassificationParity(Check):
                 for name, f in report.features.items()
             }
             logs[log.id] = {"rows": report.rows, **summary}
+            for name, f in report.features.items():
+                tail = f"{name}@{log.id}" if several else name
+                measurements += [
+                    Measurement(f"{metric}:{tail}", value, limit, bound)
+                    for metric, value, limit, bound in (
+                        ("demographic_parity_ratio", f.eligible.demographic_parity_ratio.value,
+                         thresholds.demographic_parity_ratio, Bound.AT_LEAST),
+                        ("equalized_odds_difference", f.eligible.equalized_odds_difference.value,
+                         thresholds.equalized_odds_difference, Bound.AT_MOST),
+                    )
+                    if value is not None
+                ]  # fmt: skip
             for breach in judge_fairness(report, thresholds, decision_type):
                 stratum = "".join(f"[{k}={v}]" for k, v in breach.stratum.items())
                 violations.append(
@@ -142,6 +157,7 @@ class ClassificationParity(Check):
                 },
                 "logs": logs,
             },
+            measurements,
         )
 
 
@@ -175,7 +191,9 @@ class ExposureParity(Check):
         limit = ctx.threshold("exposure_ratio")
         scanner = _scanner(ctx)
         violations: list[Violation] = []
+        measurements: list[Measurement] = []
         evidence: dict[str, object] = {}
+        several = len(card.evaluations.exposure) > 1
         for index, log in enumerate(card.evaluations.exposure):
             columns = ImpressionColumns(
                 log.user,
@@ -208,6 +226,11 @@ class ExposureParity(Check):
                 "head_exposure_share": report.popularity.head_exposure_share,
                 "gini_exposure": report.popularity.gini_exposure,
             }
+            if ratio.value is not None:
+                tail = f"{log.group}@{log.id}" if several else log.group
+                measurements.append(
+                    Measurement(f"exposure_ratio:{tail}", ratio.value, limit, Bound.AT_LEAST)
+                )
             if ratio.value is None:
                 violations.append(
                     system_violation(
@@ -234,7 +257,7 @@ class ExposureParity(Check):
                         aspect="exposure_ratio",
                     )
                 )
-        return Outcome.from_violations(violations, evidence)
+        return Outcome.from_violations(violations, evidence, measurements)
 
 
 CHECKS: list[type[Check]] = [ClassificationParity, ExposureParity]
@@ -277,6 +300,7 @@ class FairnessOverTime(Check):
         span = _plan_span(ctx)
         scanner = _scanner(ctx)
         violations: list[Violation] = []
+        measurements: list[Measurement] = []
         months: dict[str, object] = {}
         for index, log in timed:
             columns = DecisionColumns(log.label, log.prediction, tuple(log.sensitive),
@@ -298,6 +322,13 @@ class FairnessOverTime(Check):
             months[log.id] = {
                 f: {m: round(v, 4) for m, v, _ in values} for f, values in per_feature.items()
             }
+            tail = f"@{log.id}" if len(timed) > 1 else ""
+            # The latest month's ratio: what a trend follows run after run.
+            measurements += [
+                Measurement(f"monthly_demographic_parity_ratio:{feature}{tail}",
+                            max(values)[1], limit, Bound.AT_LEAST)
+                for feature, values in per_feature.items()
+            ]  # fmt: skip
             if not per_feature:
                 violations.append(
                     system_violation(
@@ -333,7 +364,7 @@ class FairnessOverTime(Check):
                         aspect=f"{feature}.demographic_parity_ratio.monthly",
                     )
                 )
-        return Outcome.from_violations(violations, {"months": months, "span": span})
+        return Outcome.from_violations(violations, {"months": months, "span": span}, measurements)
 
 
 def _plan_span(ctx: CheckContext) -> tuple[str, str] | None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from charter.checks.cron import first_due_after, is_valid_schedule
 from charter.checks.support import missing_fields, system_of, system_violation
 from charter.domain.checks import Check, CheckContext, Outcome, Violation
+from charter.domain.monitoring import Bound, Measurement, last_monitored
 from charter.domain.scans import DriftSpec, DriftThresholds, judge_drift
+from charter.domain.schedules import first_due_after, is_valid_schedule
 from charter.domain.status import Status
 from charter.domain.systems import parse_window
 
@@ -61,14 +62,18 @@ class MonitoringPlanDocumented(Check):
 
 class ScheduleKept(Check):
     """Monitoring of a production system ran on its schedule: the first day the schedule
-    called for a run after ``monitoring.last_run`` is no more than ``grace_days`` before the
-    audit date (``daily`` 1 day, ``weekly`` 7, ``monthly`` 31, ``quarterly`` 92; cron lines
-    by the days they fire). A plan that never ran fails."""
+    called for a run after the last run is no more than ``grace_days`` before the audit
+    date (``daily`` 1 day, ``weekly`` 7, ``monthly`` 31, ``quarterly`` 92; cron lines by the
+    days they fire). The last run is the later of the card's ``monitoring.last_run`` and the
+    latest run ``charter monitor run`` stored. A plan that never ran fails."""
 
     id = "monitoring.schedule_kept"
     title = "Monitoring runs on its schedule"
     requirements: ClassVar[tuple[str, ...]] = (f"{PARTNER_PACK}:MON-04",)
-    inputs = ("systems/<id>.yaml: monitoring.schedule, monitoring.last_run",)
+    inputs = (
+        "systems/<id>.yaml: monitoring.schedule, monitoring.last_run",
+        "stored monitoring runs",
+    )
     parameters = ("grace_days",)
 
     def run(self, ctx: CheckContext) -> Outcome:
@@ -77,18 +82,20 @@ class ScheduleKept(Check):
         if plan is None or not is_valid_schedule(plan.schedule):
             return Outcome.not_applicable("no valid monitoring schedule (MON-01 reports it)")
         grace = int(ctx.threshold("grace_days"))
+        last_run = last_monitored(card, ctx.monitored_on or {})
         evidence = {
             "schedule": plan.schedule,
-            "last_run": plan.last_run.isoformat() if plan.last_run else None,
+            "last_run": last_run.isoformat() if last_run else None,
             "grace_days": grace,
         }
-        if plan.last_run is None:
+        if last_run is None:
             return Outcome.from_violations(
-                [system_violation(ctx, ("monitoring",), "monitoring has never run "
-                                  "(no monitoring.last_run)", evidence, aspect="last_run")],
+                [system_violation(ctx, ("monitoring",), "monitoring has never run (no "
+                                  "monitoring.last_run, no stored run)", evidence,
+                                  aspect="last_run")],
                 evidence,
             )  # fmt: skip
-        due = first_due_after(plan.schedule, plan.last_run)
+        due = first_due_after(plan.schedule, last_run)
         evidence["next_due"] = due.isoformat() if due else None
         if due is None:
             return Outcome.from_violations(
@@ -105,7 +112,7 @@ class ScheduleKept(Check):
                 system_violation(
                     ctx,
                     ("monitoring", "last_run"),
-                    f"monitoring last ran {plan.last_run} and was due again on {due} "
+                    f"monitoring last ran {last_run} and was due again on {due} "
                     f"({plan.schedule}): {late} days late (grace {grace})",
                     {**evidence, "days_late": late},
                 )
@@ -164,6 +171,15 @@ class DriftWithinThresholds(Check):
         )
         thresholds = DriftThresholds(ctx.threshold("psi"), ctx.threshold("drifted_share"))
         report = ctx.scanner.drift(str(ctx.workspace.root / evidence.path), spec)
+        measurements = [
+            Measurement(f"psi:{c.column}", c.psi, thresholds.psi) for c in report.columns
+        ]
+        if report.columns:
+            measurements.append(
+                Measurement(
+                    "drifted_share", report.share_drifted, thresholds.drifted_share, Bound.BELOW
+                )
+            )
         violations = [
             system_violation(
                 ctx,
@@ -191,6 +207,7 @@ class DriftWithinThresholds(Check):
                     for c in report.columns
                 },
             },
+            measurements,
         )
 
 

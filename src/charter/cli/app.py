@@ -13,6 +13,7 @@ from charter.cli import (
     issues,
     keys,
     log,
+    monitor,
     provenance,
     qc,
     runs,
@@ -41,6 +42,7 @@ app.add_typer(runs.app, name="runs")
 app.add_typer(issues.app, name="issue")
 app.add_typer(log.app, name="log")
 app.add_typer(evidence.app, name="evidence")
+app.add_typer(monitor.app, name="monitor")
 app.add_typer(training.app, name="training")
 app.add_typer(keys.app, name="keys")
 app.add_typer(scan.app, name="scan")

@@ -14,12 +14,15 @@ from charter.cli.common import (
     AsOption,
     WorkspaceDir,
     fail_input,
+    monitoring_trends,
     parse_as_of,
     workspace_prefix,
-    write_output,
+    write_audit_report,
 )
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from charter.domain.status import Severity
     from charter.reports.formats import AuditFormat
 
@@ -43,7 +46,8 @@ def audit(
         typer.Option(
             "--format",
             "-f",
-            help="table, json, html, sarif or junit (default: from --output, else table).",
+            help="table, json, html, sarif, junit, oscal or pdf (pdf needs --output; "
+            "default: from --output, else table).",
         ),
     ] = None,
     output: Annotated[
@@ -94,6 +98,7 @@ def audit(
     register = (
         tuple(issues.by_fingerprint(workspace.config.partner.id).values()) if issues else None
     )
+    monitored_on = _monitored_on(directory, workspace.config.partner.id) if store else None
     request = AuditRequest(
         workspace=workspace,
         packs=packs,
@@ -105,6 +110,7 @@ def audit(
         deliverables=composition.deliverables(),
         personal_data=composition.personal_data_scans(workspace, scanner),
         issues=register,
+        monitored_on=monitored_on,
     )
     try:
         report = run_audit(request, history=runs)
@@ -119,43 +125,46 @@ def audit(
             runs.close()
         if issues:
             issues.close()
-    text = render_audit(fmt, document, packs, workspace_prefix(directory))
+    trends = (
+        monitoring_trends(directory, workspace.config.partner.id, system, day)
+        if store and fmt in (AuditFormat.HTML, AuditFormat.PDF)
+        else None
+    )
+    write_audit_report(fmt, document, packs, output, workspace_prefix(directory), trends)
     if output is not None:
-        write_output(text, output)
         if fmt is not AuditFormat.TABLE:
             typer.echo(render_audit(AuditFormat.TABLE, document, packs), nl=False)
         typer.echo(f"wrote {fmt} report to {output}")
-    else:
-        write_output(text, None)
     if report.gate_fails(threshold):
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _monitored_on(directory: Path, partner: str) -> dict[str, date]:
+    """The latest stored monitoring run of each system."""
+    from charter import composition
+
+    monitoring = composition.monitoring_store(directory)
+    try:
+        return monitoring.last_monitored(partner)
+    finally:
+        monitoring.close()
 
 
 def _check_options(
     fail_on: str, output_format: str | None, output: Path | None
 ) -> tuple[Severity, AuditFormat]:
     """Validate options before any work, so bad usage never leaves a stored run behind."""
-    from charter.cli.common import fail_input
+    from charter.cli.common import audit_format, fail_input
     from charter.domain.status import Severity
-    from charter.reports.formats import AuditFormat, infer_format
 
     try:
         threshold = Severity(fail_on)
     except ValueError:
         fail_input(f"--fail-on: '{fail_on}' is not one of critical, high, medium, low, info")
-    fmt: AuditFormat | None = None
-    if output_format is not None:
-        try:
-            fmt = AuditFormat(output_format)
-        except ValueError:
-            fail_input(f"--format: '{output_format}' is not one of table, json, html, sarif, junit")
-    elif output is not None:
-        fmt = infer_format(output.name)
-        if fmt is None:
-            fail_input(f"--output: cannot tell the format of '{output.name}'; add --format")
+    fmt = audit_format(output_format, output)
     if output is not None and (output.is_dir() or not _creatable(output)):
         fail_input(f"--output: cannot write a file at '{output}'")
-    return threshold, fmt or AuditFormat.TABLE
+    return threshold, fmt
 
 
 def _creatable(path: Path) -> bool:

@@ -6,9 +6,13 @@ import sys
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+
+if TYPE_CHECKING:
+    from charter.domain.guidelines import Pack
+    from charter.reports.formats import AuditFormat
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -59,18 +63,94 @@ def fail_input(message: str) -> NoReturn:
     raise typer.Exit(EXIT_INPUT)
 
 
-def write_output(text: str, output: Path | None) -> None:
-    """Write to ``output`` atomically (temp file + rename), or to stdout."""
+def write_output(content: str | bytes, output: Path | None) -> None:
+    """Write text (UTF-8) or bytes to ``output`` atomically (temp file + rename), or to
+    stdout."""
     if output is None:
-        sys.stdout.write(text)
+        if isinstance(content, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(content)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(content)
         return
     output.parent.mkdir(parents=True, exist_ok=True)
     temporary = output.with_name(f".{output.name}.tmp")
     try:
-        temporary.write_text(text, encoding="utf-8")
+        if isinstance(content, bytes):
+            temporary.write_bytes(content)
+        else:
+            temporary.write_text(content, encoding="utf-8")
         temporary.replace(output)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def audit_format(output_format: str | None, output: Path | None) -> AuditFormat:
+    """The audit report format: ``--format``, else the ``--output`` suffix, else table.
+
+    Checked before any work: a binary format (pdf) needs ``--output``, since it is never
+    written to a terminal, and its renderer must be installed.
+    """
+    from charter.reports.formats import AuditFormat, infer_format
+
+    fmt = AuditFormat.TABLE
+    if output_format is not None:
+        try:
+            fmt = AuditFormat(output_format)
+        except ValueError:
+            fail_input(f"--format: '{output_format}' is not one of {', '.join(AuditFormat)}")
+    elif output is not None:
+        inferred = infer_format(output.name)
+        if inferred is None:
+            fail_input(f"--output: cannot tell the format of '{output.name}'; add --format")
+        fmt = inferred
+    if fmt.binary and output is None:
+        fail_input(f"--format {fmt}: a binary file is not written to the terminal; add --output")
+    if fmt is AuditFormat.PDF:
+        from charter.reports.pdf import load_weasyprint
+
+        load_weasyprint()  # InputError with the install hint, before the audit is stored
+    return fmt
+
+
+def write_audit_report(
+    fmt: AuditFormat,
+    document: dict[str, Any],
+    packs: list[Pack],
+    output: Path | None,
+    prefix: str | None,
+    trends: list[dict[str, Any]] | None = None,
+) -> None:
+    """Render a ``charter.audit/v1`` document to ``output`` (any format, atomically) or to
+    stdout (text formats: :func:`audit_format` refused a binary one without ``--output``);
+    ``trends`` add monitoring charts to HTML and PDF."""
+    from charter.reports.formats import render_audit, render_audit_bytes
+
+    if output is None:
+        write_output(render_audit(fmt, document, packs, prefix, trends), None)
+    else:
+        write_output(render_audit_bytes(fmt, document, packs, prefix, trends), output)
+
+
+def monitoring_trends(
+    directory: Path, partner: str, system: str | None, as_of: date
+) -> list[dict[str, Any]]:
+    """The watched metric series of the stored monitoring runs up to ``as_of``, for the
+    charts of an HTML or PDF audit report."""
+    from charter import composition
+    from charter.domain.monitoring import MetricQuery
+    from charter.reports.monitoring_documents import history_document
+
+    store = composition.monitoring_store(directory)
+    try:
+        points = store.metric_points(
+            MetricQuery(partner, system, until=as_of, watched_only=True, limit=20000)
+        )
+    finally:
+        store.close()
+    series: list[dict[str, Any]] = history_document(partner, [], points)["series"]
+    return series
 
 
 def print_json(data: object) -> None:

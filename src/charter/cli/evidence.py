@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from charter.cli.common import EXIT_FINDINGS, AsOfOption, WorkspaceOption, parse_as_of
+
+if TYPE_CHECKING:
+    from charter.domain.ports import RunStore
 
 app = typer.Typer(help="Signed evidence packs for auditors.", no_args_is_help=True)
 
@@ -22,40 +26,70 @@ def export(
     as_of: AsOfOption = None,
 ) -> None:
     """Bundle the workspace as submitted, the latest stored audit (JSON and HTML), every
-    issue with its history, the training records and the guideline versions, with a
-    manifest of SHA-256 digests signed with your Ed25519 key (``charter keys``)."""
+    issue with its history, training status, monitoring history and the guideline
+    versions, with a manifest of SHA-256 digests signed with your Ed25519 key
+    (``charter keys``)."""
     from charter import composition
-    from charter.cli.common import fail_input
+    from charter.cli.common import fail_input, monitoring_trends
+    from charter.domain.monitoring import MetricQuery
     from charter.reports.html import render_html
-    from charter.services.evidence import assemble_evidence, issue_histories
+    from charter.reports.monitoring_documents import history_document
+    from charter.reports.monitoring_html import render_history_html
+    from charter.services.evidence import EvidenceDocuments, assemble_evidence, issue_histories
+    from charter.services.training import status_document
     from charter.services.validation import resolve_packs
 
     day = parse_as_of(as_of)
     workspace = composition.workspace(workspace_dir)
+    partner = workspace.config.partner.id
     if system is not None and system not in workspace.systems:
         fail_input(f"--system: unknown system '{system}' (not in systems/)")
     packs = resolve_packs(workspace, composition.pack_library())
     runs = composition.run_store(workspace_dir)
     issues = composition.issue_store(workspace_dir)
+    monitoring = composition.monitoring_store(workspace_dir)
     try:
-        latest = runs.list_runs(limit=1)
-        run = runs.read_run(latest[0].run_id) if latest else None
-        histories = issue_histories(issues, workspace.config.partner.id, day, system)
+        run = _latest_audit(runs, partner, system)
+        histories = issue_histories(issues, partner, day, system)
+        history = history_document(
+            partner,
+            monitoring.monitor_runs(partner, system, 10000),
+            monitoring.metric_points(MetricQuery(partner, system, until=day, limit=100000)),
+        )
     finally:
         runs.close()
         issues.close()
-    guidelines = [{"pack": p.id, "version": p.version, "title": p.title} for p in packs]
+        monitoring.close()
+    trends = (
+        monitoring_trends(workspace_dir, partner, system, date.fromisoformat(run["as_of"]))
+        if run
+        else None
+    )
+    documents = EvidenceDocuments(
+        run=run,
+        run_html=render_html(run, packs, trends) if run else None,
+        issues=histories,
+        training=status_document(workspace, packs, day),
+        monitoring=history,
+        monitoring_html=render_history_html(history),
+        guidelines=[{"pack": p.id, "version": p.version, "title": p.title} for p in packs],
+    )
     files = assemble_evidence(
-        composition.evidence_workspace_files(workspace_dir, system),
-        run,
-        lambda document: render_html(document, packs),
-        histories,
-        guidelines,
-        system,
+        composition.evidence_workspace_files(workspace_dir, system), documents, system
     )
     meta = {"partner": workspace.config.partner.id, "system": system, "as_of": day.isoformat()}
     manifest, fingerprint = composition.write_evidence_pack(output, files, meta)
     typer.echo(f"wrote {output}: {len(manifest['files'])} files, signed by {fingerprint}")
+
+
+def _latest_audit(runs: RunStore, partner: str, system: str | None) -> dict[str, Any] | None:
+    """The newest stored run covering the pack's scope: an audit of the whole workspace, or
+    (with ``--system``) of that system too, a monitoring run included."""
+    scopes = {"*", system} if system else {"*"}
+    for summary in runs.list_runs(limit=500):
+        if summary.partner == partner and summary.scope.split("|")[1] in scopes:
+            return runs.read_run(summary.run_id)
+    return None
 
 
 @app.command("verify")

@@ -67,19 +67,31 @@ def show_run(
     run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefix).")],
     workspace: WorkspaceOption = Path(),
     output_format: Annotated[
-        str, typer.Option("--format", "-f", help="table, json, html, sarif or junit.")
-    ] = "table",
-    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table, json, html, sarif, junit, oscal or pdf (pdf needs --output; "
+            "default: from --output, else table).",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+    ] = None,
 ) -> None:
     """Show a stored run in any audit output format."""
-    from charter import composition
-    from charter.cli.common import fail_input, workspace_prefix, write_output
-    from charter.reports.formats import AuditFormat, render_audit
+    from datetime import date
 
-    try:
-        fmt = AuditFormat(output_format)
-    except ValueError:
-        fail_input(f"--format: '{output_format}' is not one of table, json, html, sarif, junit")
+    from charter import composition
+    from charter.cli.common import (
+        audit_format,
+        monitoring_trends,
+        workspace_prefix,
+        write_audit_report,
+    )
+    from charter.reports.formats import AuditFormat
+
+    fmt = audit_format(output_format, output)
     store = composition.run_store(workspace)
     try:
         document = store.read_run(run_id)
@@ -87,4 +99,9 @@ def show_run(
         store.close()
     library = composition.pack_library()
     packs = [library.get(g["pack"], g["version"]) for g in document["guidelines"]]
-    write_output(render_audit(fmt, document, packs, workspace_prefix(workspace)), output)
+    trends = None
+    if fmt in (AuditFormat.HTML, AuditFormat.PDF):
+        trends = monitoring_trends(
+            workspace, document["partner"], None, date.fromisoformat(document["as_of"])
+        )
+    write_audit_report(fmt, document, packs, output, workspace_prefix(workspace), trends)

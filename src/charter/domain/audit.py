@@ -9,6 +9,7 @@ from typing import Any
 
 from charter.domain.findings import Finding
 from charter.domain.guidelines import Cutoffs
+from charter.domain.monitoring import Measurement
 from charter.domain.status import Principle, Severity, Status, Verdict
 
 
@@ -24,6 +25,7 @@ class CheckResult:
     duration_ms: float
     evidence: dict[str, Any] = field(default_factory=dict)
     message: str | None = None
+    measurements: tuple[Measurement, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from charter.domain.errors import Location
 from charter.domain.guidelines import Pack, Requirement, Scope
+from charter.domain.monitoring import Measurement
 from charter.domain.scans import EvidenceScanner
 
 if TYPE_CHECKING:
@@ -45,13 +46,18 @@ class Outcome:
     evidence: dict[str, Any] = field(default_factory=dict)
     violations: tuple[Violation, ...] = ()
     message: str | None = None
+    measurements: tuple[Measurement, ...] = ()
+    """Figures worth following over time (``charter monitor`` stores them)."""
 
     @classmethod
     def from_violations(
-        cls, violations: list[Violation], evidence: dict[str, Any] | None = None
+        cls,
+        violations: list[Violation],
+        evidence: dict[str, Any] | None = None,
+        measurements: list[Measurement] | None = None,
     ) -> Outcome:
         status = worst_status([v.status for v in violations]) if violations else Status.PASS
-        return cls(status, evidence or {}, tuple(violations))
+        return cls(status, evidence or {}, tuple(violations), None, tuple(measurements or ()))
 
     @classmethod
     def not_applicable(cls, reason: str) -> Outcome:
@@ -82,6 +88,8 @@ class CheckContext:
     issues: tuple[Issue, ...] | None = None
     """The compliance issue register as it stood before this audit (None when the run is
     not stored and no register was read)."""
+    monitored_on: Mapping[str, date] | None = None
+    """The latest stored monitoring run of each system (None when no store was read)."""
 
     def threshold(self, name: str) -> float:
         value = self.thresholds[name]

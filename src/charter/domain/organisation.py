@@ -6,9 +6,13 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
+from charter.domain.alerts import AlertEvent
 from charter.domain.base import Email, Identifier, PackVersion, RelativePath, StrictModel, Text
+
+WebhookUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s/?#@]+(/[^\s]*)?$")]
+EnvironmentName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 
 
 class PlatformContact(StrictModel):
@@ -72,6 +76,32 @@ class ProvenanceTrust(StrictModel):
     as trusted. Empty: any valid signature passes, marked untrusted."""
 
 
+class Webhook(StrictModel):
+    """An endpoint of the partner's that receives monitoring alerts as signed JSON POSTs."""
+
+    id: Identifier
+    """Name of the webhook in the delivery log."""
+    url: WebhookUrl
+    """``http://`` or ``https://`` address; no user or password in it (the secret signs)."""
+    secret_env: EnvironmentName
+    """Environment variable holding the shared HMAC secret (never the secret itself: the
+    workspace is kept in git). A monitoring run stops before it starts when it is unset."""
+    events: list[AlertEvent] = Field(default=[AlertEvent.BREACH], min_length=1)
+    """``monitoring.breach`` (a limit crossed or new findings) and/or ``monitoring.run``."""
+    timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    """Seconds to wait for each attempt's response."""
+    max_attempts: int = Field(default=4, ge=1, le=10)
+    """Attempts before a delivery counts as failed (connection errors, 429 and 5xx retry)."""
+    backoff_seconds: float = Field(default=1.0, ge=0, le=60)
+    """Wait before the first retry; doubled for each next one (capped at 60 s). A
+    ``Retry-After`` header of up to 60 s is honoured instead."""
+
+
+class Alerts(StrictModel):
+    webhooks: list[Webhook] = []
+    """Where ``charter monitor run`` sends its alerts."""
+
+
 class WorkspaceConfig(StrictModel):
     """``charter.yaml``: who the partner is and what it is held to."""
 
@@ -83,6 +113,8 @@ class WorkspaceConfig(StrictModel):
     """Local thresholds stricter than the packs' (never looser)."""
     provenance: ProvenanceTrust = ProvenanceTrust()
     """Trust anchors and record keys for content credentials."""
+    alerts: Alerts = Alerts()
+    """Webhooks for monitoring alerts."""
 
 
 class Role(StrEnum):

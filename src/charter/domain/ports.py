@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from charter.domain.alerts import Attempt, Delivery
 from charter.domain.audit import AuditReport
 from charter.domain.guidelines import Pack
 from charter.domain.issues import Issue, IssueEvent
+from charter.domain.monitoring import MetricPoint, MetricQuery, MonitorRun
 from charter.domain.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -117,6 +120,64 @@ class IssueStore(Protocol):
 
     def close(self) -> None:
         """Release pooled connections."""
+        ...
+
+
+class MonitoringStore(Protocol):
+    """Monitoring runs and their metric time series."""
+
+    def save_monitoring(
+        self,
+        report: AuditReport,
+        scope: str,
+        document: dict[str, Any],
+        run: MonitorRun,
+        points: list[MetricPoint],
+    ) -> None:
+        """Store the run's audit (as ``RunStore.save_run``), the monitoring run and its
+        points in one transaction: all of it or nothing."""
+        ...
+
+    def last_monitored(self, partner: str) -> dict[str, date]:
+        """The latest monitoring date of each system."""
+        ...
+
+    def monitor_runs(self, partner: str, system: str | None, limit: int) -> list[MonitorRun]:
+        """Monitoring runs, newest first."""
+        ...
+
+    def metric_points(self, query: MetricQuery) -> list[MetricPoint]:
+        """Points matching the query, oldest first (the newest ``limit`` of them)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class DeliveryLog(Protocol):
+    """Where every webhook delivery and its attempts are kept."""
+
+    def record(self, delivery: Delivery) -> None: ...
+
+    def deliveries(self, partner: str, limit: int) -> list[Delivery]:
+        """Newest first."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class WebhookSender(Protocol):
+    def post(
+        self,
+        url: str,
+        body: bytes,
+        headers: Mapping[str, str],
+        *,
+        timeout: float,
+        max_attempts: int,
+        backoff: float,
+    ) -> tuple[Attempt, ...]:
+        """POST ``body`` until an attempt succeeds, a final answer comes or the attempts are
+        spent, waiting ``backoff`` seconds (doubled each time) between retries."""
         ...
 
 

@@ -16,6 +16,12 @@ class AuditFormat(StrEnum):
     SARIF = "sarif"
     JUNIT = "junit"
     OSCAL = "oscal"
+    PDF = "pdf"
+
+    @property
+    def binary(self) -> bool:
+        """Whether the format is bytes rather than text: never written to a terminal."""
+        return self is AuditFormat.PDF
 
 
 Renderer = Callable[[dict[str, Any], list[Pack]], str]
@@ -26,15 +32,38 @@ def render_audit(
     document: dict[str, Any],
     packs: list[Pack],
     workspace_prefix: str | None = None,
+    trends: list[dict[str, Any]] | None = None,
 ) -> str:
     """Render a ``charter.audit/v1`` document; ``packs`` supply titles and rule text;
     ``workspace_prefix`` (the workspace folder relative to the repository root) lets SARIF
-    locate files for code scanning."""
+    locate files for code scanning; ``trends`` (monitoring series) add charts to HTML.
+    Binary formats go through :func:`render_audit_bytes`."""
+    if fmt.binary:
+        raise ValueError(f"{fmt} is a binary format: render it with render_audit_bytes")
     if fmt is AuditFormat.SARIF:
         from charter.reports.sarif import render_sarif
 
         return render_sarif(document, packs, workspace_prefix)
+    if fmt is AuditFormat.HTML:
+        from charter.reports.html import render_html
+
+        return render_html(document, packs, trends)
     return _renderer(fmt)(document, packs)
+
+
+def render_audit_bytes(
+    fmt: AuditFormat,
+    document: dict[str, Any],
+    packs: list[Pack],
+    workspace_prefix: str | None = None,
+    trends: list[dict[str, Any]] | None = None,
+) -> bytes:
+    """The report in ``fmt`` as the content of a file: a PDF, or a text format in UTF-8."""
+    if fmt is AuditFormat.PDF:
+        from charter.reports.pdf import render_pdf
+
+        return render_pdf(document, packs, trends)
+    return render_audit(fmt, document, packs, workspace_prefix, trends).encode("utf-8")
 
 
 def _renderer(fmt: AuditFormat) -> Renderer:
@@ -43,10 +72,6 @@ def _renderer(fmt: AuditFormat) -> Renderer:
         from charter.reports.audit_json import render_json
 
         return lambda document, _packs: render_json(document)
-    if fmt is AuditFormat.HTML:
-        from charter.reports.html import render_html
-
-        return render_html
     if fmt is AuditFormat.JUNIT:
         from charter.reports.junit import render_junit
 
@@ -69,6 +94,7 @@ def infer_format(filename: str) -> AuditFormat | None:
         ".sarif": AuditFormat.SARIF,
         ".xml": AuditFormat.JUNIT,
         ".txt": AuditFormat.TABLE,
+        ".pdf": AuditFormat.PDF,
     }
     for suffix, fmt in suffixes.items():
         if filename.lower().endswith(suffix):

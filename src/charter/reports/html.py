@@ -15,6 +15,7 @@ from charter import __version__
 from charter.domain.guidelines import Pack, Requirement
 from charter.domain.status import Principle
 from charter.reports.evidence_charts import evidence_section
+from charter.reports.monitoring_html import trend_charts
 from charter.reports.pack_lookup import (
     CROSSWALK_LABELS,
     SEVERITIES,
@@ -79,12 +80,32 @@ svg.chart { max-width: 100%; height: auto; display: block; margin: .5rem 0; }
 details { margin: 1rem 0; }
 summary { cursor: pointer; font-weight: 600; }
 footer { margin-top: 2.5rem; font-size: .8rem; color: #5f6b76; }
-@media print { details { display: block; } body { padding: 0; } }
+@media print {
+  @page { size: A4; margin: 15mm;
+    @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt;
+      color: #5f6b76; } }
+  :root { font-size: 10pt; }
+  details { display: block; }
+  body { padding: 0; max-width: none; }
+  /* Fixed column widths: the automatic layout measures every word of every cell. */
+  table.findings, table.gaps { table-layout: fixed; }
+  table.findings td, table.gaps td { overflow-wrap: anywhere; }
+  table.findings th:nth-child(1) { width: 10%; }
+  table.findings th:nth-child(2) { width: 15%; }
+  table.findings th:nth-child(4), table.findings th:nth-child(5) { width: 14%; }
+  table.gaps th:nth-child(1) { width: 34%; }
+  thead { display: table-header-group; }
+  tr, svg.chart, .verdict, dl.meta, dl.crosswalk { break-inside: avoid; }
+  h2, h3, summary { break-after: avoid; }
+}
 """
 
 
-def render_html(document: dict[str, Any], packs: list[Pack]) -> str:
-    """The audit as one self-contained HTML page."""
+def render_html(
+    document: dict[str, Any], packs: list[Pack], trends: list[dict[str, Any]] | None = None
+) -> str:
+    """The audit as one self-contained HTML page; ``trends`` (``charter.monitor-history/v1``
+    series up to the audit date) add the monitoring trend charts."""
     index = requirement_index(packs)
     summary = document["summary"]
     title = f"Charter audit of {document['partner']} as of {document['as_of']}"
@@ -95,6 +116,7 @@ def render_html(document: dict[str, Any], packs: list[Pack]) -> str:
             _principles(summary),
             _findings(document["findings"], index),
             evidence_section(document["results"]),
+            _trends(trends or []),
             _coverage_gaps(document["findings"], index),
             _footer(document),
         ]
@@ -108,6 +130,17 @@ def render_html(document: dict[str, Any], packs: list[Pack]) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n"
         f"<body>\n{body}\n</body>\n</html>\n"
+    )
+
+
+def _trends(series: list[dict[str, Any]]) -> str:
+    if not series:
+        return ""
+    return (
+        '<section id="monitoring-trends"><h2>Monitoring trends</h2>'
+        '<p class="muted">The metrics each system\'s card watches, as stored by '
+        "<code>charter monitor run</code> up to the audit date; the dashed line is the "
+        "check's limit.</p>" + trend_charts(series) + "</section>"
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -49,6 +49,8 @@ class AuditRequest:
     """Finds personal data for the privacy checks; without it they report ``error``."""
     issues: tuple[Issue, ...] | None = None
     """The issue register before this run, for the remediation checks (None: not read)."""
+    monitored_on: Mapping[str, date] | None = None
+    """The latest stored monitoring run per system, for ``monitoring.schedule_kept``."""
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,7 @@ def run_audit(
                         deliverables=request.deliverables,
                         personal_data=request.personal_data,
                         issues=request.issues,
+                        monitored_on=request.monitored_on,
                     )
                     outcome, elapsed = _execute(request.catalog.get(check_id), target, ctx)
                     results.append(
@@ -116,6 +119,7 @@ def run_audit(
                             duration_ms=elapsed,
                             evidence=outcome.evidence,
                             message=outcome.message,
+                            measurements=outcome.measurements,
                         )
                     )
                     statuses.append(outcome.status)

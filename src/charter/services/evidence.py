@@ -1,15 +1,16 @@
 """Evidence packs for the platform's auditors: what they ask for, in one signed zip.
 
 The pack holds the workspace as submitted, the latest stored audit (JSON and HTML), every
-issue with its history, the training records and the guideline versions the workspace is
-held to, plus a ``README.txt`` that says what is where. The engine writes the zip, the
+issue with its history, the training records and their status, the monitoring history (runs
+and metric series, JSON and HTML charts) and the guideline versions the workspace is held
+to, plus a ``README.txt`` that says what is where. The engine writes the zip, the
 manifest of SHA-256 digests and the Ed25519 signature.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -41,29 +42,47 @@ def issue_histories(
     }
 
 
+@dataclass(frozen=True)
+class EvidenceDocuments:
+    """The documents a pack carries besides the workspace files."""
+
+    run: dict[str, Any] | None
+    """The latest stored audit of the pack's scope (``charter.audit/v1``), if any."""
+    run_html: str | None
+    issues: dict[str, Any]
+    training: dict[str, Any]
+    """``charter training status`` as of the export date."""
+    monitoring: dict[str, Any]
+    """``charter.monitor-history/v1``."""
+    monitoring_html: str
+    guidelines: list[dict[str, Any]]
+
+
 def assemble_evidence(
-    workspace: list[EvidenceFile],
-    run: dict[str, Any] | None,
-    render_html: Callable[[dict[str, Any]], str],
-    issues: dict[str, Any],
-    guidelines: list[dict[str, Any]],
-    system: str | None,
+    workspace: list[EvidenceFile], documents: EvidenceDocuments, system: str | None
 ) -> list[EvidenceFile]:
     """The pack's files, README first."""
     files = list(workspace)
-    if run is not None:
+    run = documents.run
+    if run is not None and documents.run_html is not None:
         files.append(EvidenceFile("audit/latest.json", _json(run)))
-        files.append(EvidenceFile("audit/latest.html", render_html(run).encode()))
-    files.append(EvidenceFile("issues/issues.json", _json(issues)))
-    files.append(EvidenceFile("guidelines/versions.json", _json(guidelines)))
+        files.append(EvidenceFile("audit/latest.html", documents.run_html.encode()))
+    files.append(EvidenceFile("issues/issues.json", _json(documents.issues)))
+    files.append(EvidenceFile("training/status.json", _json(documents.training)))
+    files.append(EvidenceFile("monitoring/history.json", _json(documents.monitoring)))
+    files.append(EvidenceFile("monitoring/history.html", documents.monitoring_html.encode()))
+    files.append(EvidenceFile("guidelines/versions.json", _json(documents.guidelines)))
     scope = f"system {system}" if system else "every system and use case"
     readme = f"""Charter evidence pack ({scope})
 
 workspace/            the workspace as submitted: charter.yaml, people.yaml, tools.yaml,
                       system cards, GenAI use cases, training records (byte for byte)
 audit/latest.json     the latest stored audit (charter.audit/v1){"" if run else ": none stored yet"}
-audit/latest.html     the same audit as a report
+audit/latest.html     the same audit as a report, with the monitoring trends
 issues/issues.json    every compliance issue with its troubleshooting record and history
+training/status.json  training coverage by system and team, expired, expiring, missing
+monitoring/history.json  monitoring runs and every metric series (charter.monitor-history/v1)
+monitoring/history.html  the same series as trend charts
 guidelines/versions.json  the guideline packs and versions the workspace is held to
 manifest.json         the SHA-256 of every file above
 signature.json        an Ed25519 signature of manifest.json and the public key that checks it

@@ -105,7 +105,9 @@ def _default(field: FieldInfo) -> str:
     if value in ([], {}, None):
         return f"`{value!r}`".replace("None", "null")
     if isinstance(value, list) and value and isinstance(value[0], Enum):
-        return "all"
+        if len(value) == len(type(value[0])):
+            return "all"
+        return ", ".join(f"`{v.value}`" for v in value)
     return f"`{value}`"
 
 

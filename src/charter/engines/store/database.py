@@ -11,7 +11,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from charter.domain.errors import InputError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 """The newest migration; a database already there opens without loading Alembic (a test
 keeps this equal to the migrations' head)."""
 DATABASE_URL_ENV = "CHARTER_DATABASE_URL"

@@ -26,77 +26,7 @@ class SqlRunStore:
 
     def save_run(self, report: AuditReport, scope: str, document: dict[str, Any]) -> None:
         with Session(self.engine) as session, session.begin():
-            session.add(
-                RunRow(
-                    id=report.run_id,
-                    partner=report.partner,
-                    scope=scope,
-                    started_at=report.started_at,
-                    finished_at=report.finished_at,
-                    as_of=report.as_of,
-                    actor=report.actor,
-                    guidelines=",".join(f"{p}@{v}" for p, v in report.guidelines),
-                    score=report.overall.score,
-                    status=str(report.overall.status),
-                    findings_count=len(report.findings),
-                    document=document,
-                )
-            )
-            session.flush()  # the run row first: results and findings reference it
-            session.add_all(
-                ResultRow(
-                    run_id=report.run_id,
-                    seq=i,
-                    pack=r.pack,
-                    requirement=r.requirement,
-                    check=r.check,
-                    system=r.system,
-                    status=str(r.status),
-                    duration_ms=r.duration_ms,
-                    evidence=r.evidence,
-                )
-                for i, r in enumerate(report.results)
-            )
-            session.add_all(
-                FindingRow(
-                    run_id=report.run_id,
-                    id=f.id,
-                    fingerprint=f.fingerprint,
-                    pack=f.pack,
-                    requirement=f.requirement,
-                    check=f.check,
-                    principle=str(f.principle),
-                    system=f.system,
-                    subject=f.subject,
-                    status=str(f.status),
-                    severity=str(f.severity),
-                    message=f.message,
-                    remediation=f.remediation,
-                    file=f.location.file if f.location else None,
-                    line=f.location.line if f.location else None,
-                    column=f.location.column if f.location else None,
-                    evidence=f.evidence,
-                )
-                for f in report.findings
-            )
-            append(
-                session,
-                [
-                    Entry(
-                        partner=report.partner,
-                        at=report.finished_at,
-                        actor=report.actor or "unknown",
-                        subject=f"run:{report.run_id}",
-                        kind="stored",
-                        detail={
-                            "document": document_digest(document),
-                            "scope": scope,
-                            "status": str(report.overall.status),
-                            "findings": len(report.findings),
-                        },
-                    )
-                ],
-            )
+            add_run(session, report, scope, document)
 
     def latest_fingerprints(self, partner: str, scope: str) -> tuple[str, set[str]] | None:
         with Session(self.engine) as session:
@@ -146,3 +76,79 @@ class SqlRunStore:
                     raise InputError.at("run", 0, 0, f"unknown run id '{run_id}'")
                 row = matches[0]
             return dict(row.document)
+
+
+def add_run(session: Session, report: AuditReport, scope: str, document: dict[str, Any]) -> None:
+    """Add a finished run, its results and findings, and its audit-trail entry to a session
+    (the caller's transaction keeps it all or nothing)."""
+    session.add(
+        RunRow(
+            id=report.run_id,
+            partner=report.partner,
+            scope=scope,
+            started_at=report.started_at,
+            finished_at=report.finished_at,
+            as_of=report.as_of,
+            actor=report.actor,
+            guidelines=",".join(f"{p}@{v}" for p, v in report.guidelines),
+            score=report.overall.score,
+            status=str(report.overall.status),
+            findings_count=len(report.findings),
+            document=document,
+        )
+    )
+    session.flush()  # the run row first: results and findings reference it
+    session.add_all(
+        ResultRow(
+            run_id=report.run_id,
+            seq=i,
+            pack=r.pack,
+            requirement=r.requirement,
+            check=r.check,
+            system=r.system,
+            status=str(r.status),
+            duration_ms=r.duration_ms,
+            evidence=r.evidence,
+        )
+        for i, r in enumerate(report.results)
+    )
+    session.add_all(
+        FindingRow(
+            run_id=report.run_id,
+            id=f.id,
+            fingerprint=f.fingerprint,
+            pack=f.pack,
+            requirement=f.requirement,
+            check=f.check,
+            principle=str(f.principle),
+            system=f.system,
+            subject=f.subject,
+            status=str(f.status),
+            severity=str(f.severity),
+            message=f.message,
+            remediation=f.remediation,
+            file=f.location.file if f.location else None,
+            line=f.location.line if f.location else None,
+            column=f.location.column if f.location else None,
+            evidence=f.evidence,
+        )
+        for f in report.findings
+    )
+    append(
+        session,
+        [
+            Entry(
+                partner=report.partner,
+                at=report.finished_at,
+                actor=report.actor or "unknown",
+                subject=f"run:{report.run_id}",
+                kind="stored",
+                detail={
+                    "document": document_digest(document),
+                    "scope": scope,
+                    "status": str(report.overall.status),
+                    "findings": len(report.findings),
+                },
+            )
+        ],
+    )

@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -125,3 +136,63 @@ class EventRow(Base):
     digest: Mapped[str] = mapped_column(String(64))
 
     __table_args__ = (Index("ix_events_partner_subject", "partner", "subject", "seq"),)
+
+
+class MonitorRunRow(Base):
+    """One monitoring run of one system; its audit is the run of the same id."""
+
+    __tablename__ = "monitor_runs"
+
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
+    partner: Mapped[str] = mapped_column(String(80))
+    system: Mapped[str] = mapped_column(String(80))
+    as_of: Mapped[date] = mapped_column(Date)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(20))
+    score: Mapped[float | None] = mapped_column(Float)
+    findings: Mapped[int] = mapped_column(Integer)
+    breaches: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_monitor_runs_partner_system_as_of", "partner", "system", "as_of"),)
+
+
+class MetricPointRow(Base):
+    """One measured metric of one monitoring run: the time series behind trends."""
+
+    __tablename__ = "metric_points"
+
+    run_id: Mapped[str] = mapped_column(
+        ForeignKey("monitor_runs.run_id", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partner: Mapped[str] = mapped_column(String(80))
+    system: Mapped[str] = mapped_column(String(80))
+    as_of: Mapped[date] = mapped_column(Date)
+    metric: Mapped[str] = mapped_column(String(200))
+    value: Mapped[float] = mapped_column(Float)
+    limit: Mapped[float | None] = mapped_column(Float)
+    bound: Mapped[str] = mapped_column(String(10))
+    breached: Mapped[bool] = mapped_column(Boolean)
+    check: Mapped[str] = mapped_column(String(120))
+    watched: Mapped[bool] = mapped_column(Boolean)
+
+    __table_args__ = (Index("ix_metric_points_series", "partner", "system", "metric", "as_of"),)
+
+
+class DeliveryRow(Base):
+    """One webhook delivery (an alert to one endpoint) with every attempt's outcome."""
+
+    __tablename__ = "webhook_deliveries"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    partner: Mapped[str] = mapped_column(String(80))
+    webhook: Mapped[str] = mapped_column(String(80))
+    url: Mapped[str] = mapped_column(String(2000))
+    event: Mapped[str] = mapped_column(String(40))
+    run_id: Mapped[str | None] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    delivered: Mapped[bool] = mapped_column(Boolean)
+    attempts: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    body_sha256: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_webhook_deliveries_partner_at", "partner", "at"),)

@@ -1,0 +1,1 @@
+"""Outbound alerts: webhook POSTs to endpoints the partner configured, and nothing else."""
