@@ -3,6 +3,7 @@ writes, broken by any direct edit, deletion or changed run, never forked by two 
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -111,3 +112,45 @@ def test_cli_verifies_runs_and_issues_and_catches_an_edited_run(
     assert broken.stderr.strip() == (
         f"audit trail broken at entry 1: the stored run run:{run_id} was changed or removed"
     )
+
+
+def test_a_pinned_head_catches_a_truncated_trail(database_url: str) -> None:
+    _write_events(database_url, 0, 4)
+    engine = open_database(database_url)
+    try:
+        head = verify_chain(engine).head
+        _write_events(database_url, 10, 2)
+        assert verify_chain(engine, head).intact  # the pinned entry is still there
+        with engine.begin() as connection:  # cut the trail back to its first three entries
+            connection.execute(text("DELETE FROM events WHERE seq > 3"))
+        assert verify_chain(engine).intact  # what is left links up: only a pin tells
+        cut = verify_chain(engine, head)
+        assert not cut.intact
+        assert cut.broken_at is None
+        assert "is not in the trail: it was truncated or rewritten" in str(cut.reason)
+    finally:
+        engine.dispose()
+
+
+def test_an_edited_metric_point_breaks_the_chain(tmp_path: Path, database_url: str) -> None:
+    root = write_workspace(tmp_path / "ws", minimal_workspace_files())
+    env = {"CHARTER_DATABASE_URL": database_url, "CHARTER_CONFIG_DIR": str(tmp_path / "cfg")}
+    done = run_cli("monitor", "run", str(root), "--as-of", "2026-11-24", env=env)
+    assert done.returncode == 0, done.stderr
+    ok = run_cli("log", "verify", "-w", str(root), "-f", "json", env=env)
+    assert ok.returncode == 0, ok.stderr
+    head = json.loads(ok.stdout)["head"]
+    engine = open_database(database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text("UPDATE metric_points SET value = 0.01 WHERE metric = 'psi:score'")
+            )
+    finally:
+        engine.dispose()
+    broken = run_cli("log", "verify", "-w", str(root), "--head", head, env=env)
+    assert broken.returncode == 1
+    assert "metric points were changed or removed" in broken.stderr
+    refused = run_cli("log", "verify", "-w", str(root), "--head", "abc", env=env)
+    assert refused.returncode == 2
+    assert "is not a SHA-256 digest" in refused.stderr

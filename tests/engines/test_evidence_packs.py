@@ -145,6 +145,10 @@ def test_cli_exports_and_verifies_a_workspace(tmp_path: Path) -> None:
         assert json.loads(archive.read("training/status.json"))["coverage"] == 1.0
         history = json.loads(archive.read("monitoring/history.json"))
         assert history["schema"] == "charter.monitor-history/v1"
+        trail = json.loads(archive.read("manifest.json"))["audit_trail"]
+        assert (trail["intact"], trail["entries"]) == (True, 1)
+        pinned = run_cli("log", "verify", "-w", str(root), "--head", trail["head"], env=env)
+        assert pinned.returncode == 0, pinned.stderr
     assert {
         "README.txt", "manifest.json", "signature.json", "audit/latest.html",
         "issues/issues.json", "guidelines/versions.json", "workspace/systems/reco.yaml",

@@ -77,7 +77,18 @@ def export(
     files = assemble_evidence(
         composition.evidence_workspace_files(workspace_dir, system), documents, system
     )
-    meta = {"partner": workspace.config.partner.id, "system": system, "as_of": day.isoformat()}
+    trail = composition.event_log(workspace_dir)
+    try:
+        chain = trail.verify()
+    finally:
+        trail.close()
+    meta = {
+        "partner": partner,
+        "system": system,
+        "as_of": day.isoformat(),
+        # Pins the audit trail: `charter log verify --head` later proves nothing was cut.
+        "audit_trail": {"intact": chain.intact, "entries": chain.entries, "head": chain.head},
+    }
     manifest, fingerprint = composition.write_evidence_pack(output, files, meta)
     typer.echo(f"wrote {output}: {len(manifest['files'])} files, signed by {fingerprint}")
 

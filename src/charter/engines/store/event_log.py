@@ -20,7 +20,7 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from charter.domain.issues import IssueEvent
-from charter.engines.store.tables import EventRow, RunRow
+from charter.engines.store.tables import EventRow, MetricPointRow, MonitorRunRow, RunRow
 
 GENESIS = "0" * 64
 _ADVISORY_KEY = 0x63686172746572  # "charter"
@@ -49,7 +49,7 @@ class ChainReport:
 
     @property
     def intact(self) -> bool:
-        return self.broken_at is None
+        return self.reason is None
 
 
 def _utc(moment: datetime) -> str:
@@ -80,6 +80,27 @@ def entry_digest(previous: str, entry: Entry) -> str:
 def document_digest(document: dict[str, Any]) -> str:
     canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def monitoring_digest(run: MonitorRunRow, points: list[MetricPointRow]) -> str:
+    """The digest of a stored monitoring run and its metric points (in their order), kept in
+    the run's ``monitored`` entry so an edited or removed point breaks the chain."""
+    return document_digest(
+        {
+            "run": [
+                run.system,
+                run.as_of.isoformat(),
+                run.status,
+                run.score,
+                run.findings,
+                run.breaches,
+            ],
+            "points": [
+                [p.metric, p.value, p.limit, p.bound, p.breached, p.check, p.watched]
+                for p in sorted(points, key=lambda p: p.seq)
+            ],
+        }
+    )
 
 
 def append(session: Session, entries: list[Entry]) -> None:
@@ -132,11 +153,18 @@ def issue_entry(partner: str, event: IssueEvent) -> Entry:
     )
 
 
-def verify_chain(engine: Engine) -> ChainReport:
-    """Walk the chain from the first entry; the first link that does not hold is reported."""
+def verify_chain(engine: Engine, pinned: str | None = None) -> ChainReport:
+    """Walk the chain from the first entry; the first link that does not hold is reported.
+    ``pinned``: a head digest noted earlier (``charter log verify`` prints it, evidence
+    packs record it) that must still be in the chain, so a trail cut back to before it (or
+    rebuilt) is caught too."""
     previous, count = GENESIS, 0
     with Session(engine) as session:
         runs = {row.id: row.document for row in session.scalars(select(RunRow))}
+        monitored = {row.run_id: row for row in session.scalars(select(MonitorRunRow))}
+        points: dict[str, list[MetricPointRow]] = {}
+        for point in session.scalars(select(MetricPointRow)):
+            points.setdefault(point.run_id, []).append(point)
         for row in session.scalars(select(EventRow).order_by(EventRow.seq)).yield_per(1000):
             count += 1
             if row.previous != previous:
@@ -158,7 +186,23 @@ def verify_chain(engine: Engine) -> ChainReport:
                         count, row.seq, f"the stored run {row.subject} was changed or removed",
                         previous,
                     )  # fmt: skip
+            if row.kind == "monitored" and row.subject.startswith("run:"):
+                run_id = row.subject.removeprefix("run:")
+                run = monitored.get(run_id)
+                digest = monitoring_digest(run, points.get(run_id, [])) if run else None
+                if digest != row.detail.get("points"):
+                    return ChainReport(
+                        count, row.seq, f"the monitoring run {row.subject} or its metric "
+                        "points were changed or removed", previous,
+                    )  # fmt: skip
+            if pinned is not None and row.digest == pinned:
+                pinned = None
             previous = row.digest
+    if pinned is not None:
+        return ChainReport(
+            count, None, f"the pinned entry {pinned[:16]}... is not in the trail: it was "
+            "truncated or rewritten after that entry", previous,
+        )  # fmt: skip
     return ChainReport(count, None, None, previous)
 
 
@@ -175,5 +219,5 @@ class SqlEventLog:
         with Session(self.engine) as session, session.begin():
             append(session, [entry])
 
-    def verify(self) -> ChainReport:
-        return verify_chain(self.engine)
+    def verify(self, pinned: str | None = None) -> ChainReport:
+        return verify_chain(self.engine, pinned)

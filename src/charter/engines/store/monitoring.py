@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from charter.domain.alerts import AlertEvent, Attempt, Delivery
 from charter.domain.audit import AuditReport
 from charter.domain.monitoring import Bound, MetricPoint, MetricQuery, MonitorRun
-from charter.engines.store.event_log import Entry, append
+from charter.engines.store.event_log import Entry, append, monitoring_digest
 from charter.engines.store.runs import add_run
 from charter.engines.store.tables import DeliveryRow, MetricPointRow, MonitorRunRow
 
@@ -35,21 +35,20 @@ class SqlMonitoringStore:
     ) -> None:
         with Session(self.engine) as session, session.begin():
             add_run(session, report, scope, document)
-            session.add(
-                MonitorRunRow(
-                    run_id=run.run_id,
-                    partner=run.partner,
-                    system=run.system,
-                    as_of=run.as_of,
-                    started_at=run.started_at,
-                    status=run.status,
-                    score=run.score,
-                    findings=run.findings,
-                    breaches=run.breaches,
-                )
+            row = MonitorRunRow(
+                run_id=run.run_id,
+                partner=run.partner,
+                system=run.system,
+                as_of=run.as_of,
+                started_at=run.started_at,
+                status=run.status,
+                score=run.score,
+                findings=run.findings,
+                breaches=run.breaches,
             )
+            session.add(row)
             session.flush()
-            session.add_all(
+            rows = [
                 MetricPointRow(
                     run_id=run.run_id,
                     seq=seq,
@@ -65,7 +64,8 @@ class SqlMonitoringStore:
                     watched=p.watched,
                 )
                 for seq, p in enumerate(points)
-            )
+            ]
+            session.add_all(rows)
             append(
                 session,
                 [
@@ -80,6 +80,7 @@ class SqlMonitoringStore:
                             "as_of": run.as_of.isoformat(),
                             "metrics": len(points),
                             "breaches": run.breaches,
+                            "points": monitoring_digest(row, rows),
                         },
                     )
                 ],
