@@ -55,6 +55,11 @@ def populate(url: str, count: int) -> None:
         rows.append(row)
     with Session(engine) as session, session.begin():
         session.add_all(rows)
+    if engine.dialect.name == "postgresql":
+        # What autovacuum does within a minute of a bulk load: statistics and the visibility
+        # map, so the planner counts from the index alone (without it: a heap scan, +10 ms).
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM ANALYZE issues")
     engine.dispose()
 
 

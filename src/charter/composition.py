@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from charter.checks.registry import CheckRegistry
     from charter.domain.evidence import EvidenceFile
+    from charter.domain.organisation import WorkspaceConfig
     from charter.domain.pii_catalogue import PiiCatalogue
     from charter.domain.quality_profiles import ArtworkProfile, AudioProfile, TimedTextProfile
     from charter.domain.workspace import Workspace
@@ -56,6 +57,13 @@ def workspace(root: Path) -> Workspace:
     from charter.workspace.loader import load_workspace
 
     return load_workspace(root)
+
+
+def workspace_config(root: Path) -> WorkspaceConfig:
+    """Only the workspace's ``charter.yaml`` (who the partner is), for light commands."""
+    from charter.workspace.config_file import load_config
+
+    return load_config(root)
 
 
 def run_store(workspace_root: Path) -> SqlRunStore:

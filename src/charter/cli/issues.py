@@ -71,7 +71,7 @@ def list_issues(
     """Issues, most severe and soonest due first, a page at a time."""
     from charter.domain.issues import ACTIVE_STATES, IssueState
     from charter.domain.ports import IssueQuery
-    from charter.services.issues import issue_document
+    from charter.services.issue_documents import issue_document
 
     day = parse_as_of(as_of)
     states = {s.strip() for item in state or [] for s in item.split(",") if s.strip()}
@@ -80,11 +80,14 @@ def list_issues(
         fail_input(f"--state: unknown '{unknown[0]}' (states: {', '.join(IssueState)})")
     if overdue:
         states = (states or {str(s) for s in ACTIVE_STATES}) & {str(s) for s in ACTIVE_STATES}
-    workspace, store = _open(workspace_dir)
+    from charter import composition
+
+    partner = composition.workspace_config(workspace_dir).partner.id  # no more is needed
+    store = composition.issue_store(workspace_dir)
     try:
         issues, total = store.query(
             IssueQuery(
-                partner=workspace.config.partner.id,
+                partner=partner,
                 states=frozenset(states),
                 system=system,
                 severity=severity,
@@ -133,7 +136,7 @@ def show_issue(
         history = store.history(workspace.config.partner.id, issue.id)
     finally:
         store.close()
-    from charter.services.issues import event_document, issue_document
+    from charter.services.issue_documents import event_document, issue_document
 
     document = issue_document(issue, day) | {"history": [event_document(e) for e in history]}
     if output_format is ListFormat.JSON:
@@ -299,7 +302,8 @@ def report(
     (``charter.issue-report/v1``: the issue, its troubleshooting record and history)."""
     import json
 
-    from charter.services.issues import event_document, issue_document, report_issue
+    from charter.services.issue_documents import event_document, issue_document
+    from charter.services.issues import report_issue
 
     day = parse_as_of(as_of)
     workspace, store = _open(workspace_dir)

@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from charter.domain.guidelines import Pack
 from charter.domain.status import Severity
+
+if TYPE_CHECKING:
+    from charter.domain.guidelines import Pack
 
 
 class IssueState(StrEnum):

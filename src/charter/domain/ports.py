@@ -8,20 +8,19 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from charter.domain.alerts import Attempt, Delivery
-from charter.domain.audit import AuditReport
-from charter.domain.guidelines import Pack
-from charter.domain.issues import Issue, IssueEvent
-from charter.domain.monitoring import MetricPoint, MetricQuery, MonitorRun
-from charter.domain.workspace import Workspace
-
 if TYPE_CHECKING:
+    from charter.domain.alerts import Attempt, Delivery
+    from charter.domain.audit import AuditReport
+    from charter.domain.guidelines import Pack
+    from charter.domain.issues import Issue, IssueEvent
+    from charter.domain.monitoring import MetricPoint, MetricQuery, MonitorRun
     from charter.domain.quality_profiles import (
         ArtworkProfile,
         AudioProfile,
         TextProfile,
         TimedTextProfile,
     )
+    from charter.domain.workspace import Workspace
     from charter.quality.artwork_rules import ImageFacts
     from charter.quality.audio_rules import AudioMeasurement
     from charter.quality.provenance_rules import Provenance

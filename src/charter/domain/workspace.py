@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from charter.domain.errors import Location
-from charter.domain.organisation import Person, Tool, TrainingRecord, WorkspaceConfig
-from charter.domain.sources import SourceMap
-from charter.domain.systems import SystemCard
-from charter.domain.usecases import UseCase
+
+if TYPE_CHECKING:
+    from charter.domain.organisation import Person, Tool, TrainingRecord, WorkspaceConfig
+    from charter.domain.sources import SourceMap
+    from charter.domain.systems import SystemCard
+    from charter.domain.usecases import UseCase
 
 CONFIG_FILE = "charter.yaml"
 PEOPLE_FILE = "people.yaml"

@@ -16,7 +16,7 @@ from typing import Any
 
 from charter.domain.evidence import EvidenceFile
 from charter.domain.ports import IssueStore
-from charter.services.issues import event_document, issue_document
+from charter.services.issue_documents import event_document, issue_document
 
 
 def _json(document: Any) -> bytes:

@@ -27,34 +27,11 @@ from charter.domain.workspace import (
     USECASES_DIR,
     Workspace,
 )
-from charter.sourcefiles.models import validate_model
-from charter.sourcefiles.yaml_source import read_yaml
+from charter.workspace.config_file import Collector, require_config
 from charter.workspace.references import check_references
 from charter.workspace.training_records import read_training_records
 
 M = TypeVar("M", bound=BaseModel)
-
-
-class _Collector:
-    """Gathers problems across files so one run reports all of them."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.problems: list[InputProblem] = []
-        self.sources: dict[str, SourceMap] = {}
-
-    def shown(self, rel: str) -> str:
-        return str(self.root / rel)
-
-    def model(self, rel: str, model: type[M]) -> M | None:
-        shown = self.shown(rel)
-        try:
-            document = read_yaml(self.root / rel, shown)
-            self.sources[rel] = SourceMap(rel, document.source.positions)
-            return validate_model(model, document.data, document.source, shown)
-        except InputError as exc:
-            self.problems.extend(exc.problems)
-            return None
 
 
 def load_workspace(root: Path) -> Workspace:
@@ -65,13 +42,8 @@ def load_workspace(root: Path) -> Workspace:
     InputError
         Listing every problem found (syntax, schema, duplicates, dangling references).
     """
-    if not root.is_dir():
-        raise InputError.at(str(root), 0, 0, "workspace folder does not exist")
-    if not (root / CONFIG_FILE).exists() and not (root / CONFIG_FILE).is_symlink():
-        raise InputError.at(
-            str(root / CONFIG_FILE), 0, 0, "no charter.yaml here: run 'charter init' to create one"
-        )
-    c = _Collector(root)
+    require_config(root)
+    c = Collector(root)
     config = c.model(CONFIG_FILE, WorkspaceConfig) if _exists(c, CONFIG_FILE) else None
     people = c.model(PEOPLE_FILE, PeopleRegister) if _exists(c, PEOPLE_FILE) else None
     tools = c.model(TOOLS_FILE, ToolRegister) if _exists(c, TOOLS_FILE) else None
@@ -98,7 +70,7 @@ def load_workspace(root: Path) -> Workspace:
     return workspace
 
 
-def _exists(c: _Collector, rel: str, required: bool = True) -> bool:
+def _exists(c: Collector, rel: str, required: bool = True) -> bool:
     """Whether ``rel`` is a regular file inside the workspace; anything else that sits there
     (folder, FIFO, broken link, link outside) is a located problem, never silently skipped."""
     path = c.root / rel
@@ -115,7 +87,7 @@ def _exists(c: _Collector, rel: str, required: bool = True) -> bool:
     return False
 
 
-def _cards(c: _Collector, folder: str, model: type[M]) -> dict[str, M]:
+def _cards(c: Collector, folder: str, model: type[M]) -> dict[str, M]:
     cards: dict[str, M] = {}
     directory = c.root / folder
     if not directory.is_dir():
@@ -152,7 +124,7 @@ def _cards(c: _Collector, folder: str, model: type[M]) -> dict[str, M]:
     return cards
 
 
-def _training(c: _Collector) -> list[TrainingRecord]:
+def _training(c: Collector) -> list[TrainingRecord]:
     path = c.root / TRAINING_FILE
     if not _exists(c, TRAINING_FILE, required=False):
         return []
@@ -163,7 +135,7 @@ def _training(c: _Collector) -> list[TrainingRecord]:
     return records
 
 
-def _unique(c: _Collector, rel: str, key: str, items: Iterable[Any], label: str) -> dict[str, Any]:
+def _unique(c: Collector, rel: str, key: str, items: Iterable[Any], label: str) -> dict[str, Any]:
     by_id: dict[str, Any] = {}
     for index, item in enumerate(items):
         if item.id in by_id:
