@@ -4,7 +4,10 @@
 
 Targets (issue: privacy engine): F1 at least Presidio's on every shared entity and at least
 0.95 on e-mail, phone, card, IBAN, US SSN and IP; throughput at least 200x Presidio's in
-the same run and at least 25 MB/s of chat transcripts on this 2-core machine.
+the same run and at least 25 MB/s of chat transcripts on this 2-core machine. The throughput
+comparison runs Charter on Presidio's entity set (``--entities`` with the six shared ones), as
+the target asks ("configured the same way for the same entity set"), and reports the full
+catalogue beside it.
 
 Data, written under ``/tmp/charter-bench/pii`` from fixed seeds by
 ``charter.privacy.corpus``:
@@ -119,16 +122,8 @@ def main() -> None:  # noqa: PLR0915 - one benchmark, read top to bottom
     chat = DATA / "chat.txt"
     _write(chat, args.chat_mb, seed=202, pii_share=0.05, negative_share=0.05)
     chat_mb = chat.stat().st_size / 1e6
-    best = float("inf")
-    for _ in range(2):
-        started = time.perf_counter()
-        done = subprocess.run(
-            [str(ROOT / ".venv" / "bin" / "charter"), "scan", "pii", str(chat), "--format", "json",
-             "--jobs", "2", "--output", str(DATA / "chat-charter.json")],
-            capture_output=True, text=True, env=env, check=False,
-        )  # fmt: skip
-        best = min(best, time.perf_counter() - started)
-        assert done.returncode in (0, 1), done.stderr
+    same_set = _scan_seconds(chat, env, ["--entities", ",".join(SHARED)])
+    best = _scan_seconds(chat, env, [])
     found = json.loads((DATA / "chat-charter.json").read_text())["summary"]["findings"]
     sample = DATA / "chat-sample.txt"
     with chat.open(encoding="utf-8") as source, sample.open("w", encoding="utf-8") as out:
@@ -140,15 +135,41 @@ def main() -> None:  # noqa: PLR0915 - one benchmark, read top to bottom
                 break
     presidio_seconds = _presidio(sample, DATA / "chat-presidio.jsonl")
     presidio_rate = written / 1e6 / presidio_seconds
+    same_rate = chat_mb / same_set
     charter_rate = chat_mb / best
-    print(f"## Chat transcripts: {chat_mb:.1f} MB ({found:,} findings)\n")
-    print("| tool | MB | seconds | MB/s |")
-    print("|---|---|---|---|")
-    ours_row = ("Charter `scan pii --jobs 2` (whole process)", chat_mb, best, charter_rate)
-    theirs_row = ("Presidio analyzer (analysis time only)", written / 1e6, presidio_seconds)
-    print("| {} | {:.1f} | {:.2f} | {:.1f} |".format(*ours_row))
-    print("| {} | {:.2f} | {:.1f} | {:.3f} |".format(*theirs_row, presidio_rate))
-    print(f"\nthroughput ratio Charter / Presidio: {charter_rate / presidio_rate:.0f}x")
+    print(f"## Chat transcripts: {chat_mb:.1f} MB ({found:,} findings, full catalogue)\n")
+    print("| tool | entities | MB | seconds | MB/s |")
+    print("|---|---|---|---|---|")
+    rows = [
+        ("Charter `scan pii --jobs 2` (whole process)", "Presidio's six", chat_mb, same_set,
+         same_rate),
+        ("Charter `scan pii --jobs 2` (whole process)", "full catalogue", chat_mb, best,
+         charter_rate),
+    ]  # fmt: skip
+    for row in rows:
+        print("| {} | {} | {:.1f} | {:.2f} | {:.1f} |".format(*row))
+    theirs_row = ("Presidio analyzer (analysis time only)", "the six", written / 1e6,
+                  presidio_seconds, presidio_rate)  # fmt: skip
+    print("| {} | {} | {:.2f} | {:.1f} | {:.3f} |".format(*theirs_row))
+    print(
+        f"\nthroughput ratio Charter / Presidio, same entities: {same_rate / presidio_rate:.0f}x"
+        f" (Charter's full catalogue: {charter_rate / presidio_rate:.0f}x)"
+    )
+
+
+def _scan_seconds(chat: Path, env: dict[str, str], extra: list[str]) -> float:
+    """Best of two whole ``charter scan pii`` processes over the chat file."""
+    best = float("inf")
+    for _ in range(2):
+        started = time.perf_counter()
+        done = subprocess.run(
+            [str(ROOT / ".venv" / "bin" / "charter"), "scan", "pii", str(chat), "--format", "json",
+             "--jobs", "2", "--output", str(DATA / "chat-charter.json"), *extra],
+            capture_output=True, text=True, env=env, check=False,
+        )  # fmt: skip
+        best = min(best, time.perf_counter() - started)
+        assert done.returncode in (0, 1), done.stderr
+    return best
 
 
 if __name__ == "__main__":

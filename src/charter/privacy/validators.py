@@ -331,6 +331,8 @@ def phone(text: str) -> Verdict:
 def _valid_phone(text: str, lead: str) -> bool:
     import phonenumbers
 
+    from charter.privacy.phone_numbers import valid_international, valid_national
+
     digits = _DIGITS.sub("", text)
     if lead == "+":
         regions: tuple[str | None, ...] = (None,)
@@ -347,8 +349,18 @@ def _valid_phone(text: str, lead: str) -> bool:
             if len(digits) in _possible_lengths(r)
             or (r in _NANP and len(digits) == 11 and digits[0] == "1")
         )
+    if lead == "+":
+        fast = valid_international(national)
+        if fast is not None:
+            return fast
     for region in regions:
-        try:
+        if region is not None:
+            fast = valid_national(digits, region)
+            if fast is not None:
+                if fast:
+                    return True
+                continue
+        try:  # what the fast path does not follow exactly: libphonenumber itself
             number = phonenumbers.parse(text, region)
         except phonenumbers.NumberParseException:
             continue

@@ -4,6 +4,7 @@ memory stays bounded however large the file."""
 
 from __future__ import annotations
 
+import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -52,11 +53,19 @@ class BlockScanner:
                 yield block, self.detector.find(block.text, block.data)
             return
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.jobs,
-                initializer=_start_worker,
-                initargs=(self.catalogue, self.entities, self.detector.threshold, self.ner),
-            )
+            if "fork" in multiprocessing.get_all_start_methods():
+                # Forked workers inherit this process's compiled detector (Hyperscan
+                # database included): no second compile, no pickling of the catalogue.
+                _WORKER["detector"] = self.detector
+                self._pool = ProcessPoolExecutor(
+                    max_workers=self.jobs, mp_context=multiprocessing.get_context("fork")
+                )
+            else:
+                self._pool = ProcessPoolExecutor(
+                    max_workers=self.jobs,
+                    initializer=_start_worker,
+                    initargs=(self.catalogue, self.entities, self.detector.threshold, self.ner),
+                )
         pending: deque[tuple[TextBlock, Future[list[Match]]]] = deque()
         for block in blocks:
             pending.append((block, self._pool.submit(_find, block.data)))
