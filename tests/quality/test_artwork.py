@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from charter.domain.base import ProfileSource
 from charter.domain.errors import InputError
-from charter.domain.quality_profiles import ArtworkProfile, ProfileSource
+from charter.domain.quality_profiles import ArtworkProfile
 from charter.engines.media.image_files import read_image
 from charter.quality.artwork_rules import check_artwork
 

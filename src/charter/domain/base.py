@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 Identifier = Annotated[
     str,
@@ -57,3 +58,12 @@ PythonRegex = Annotated[str, AfterValidator(_compiles)]
 
 class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class ProfileSource(StrictModel):
+    """Where a group of parameters comes from (QC profiles, the PII catalogue)."""
+
+    rules: list[str] = Field(min_length=1)
+    url: str = Field(pattern=r"^https?://")
+    retrieved: date
+    note: str | None = None

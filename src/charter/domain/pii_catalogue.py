@@ -13,8 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from charter.domain.base import PythonRegex, StrictModel
-from charter.domain.quality_profiles import ProfileSource
+from charter.domain.base import ProfileSource, PythonRegex, StrictModel
 
 Score = Annotated[float, Field(ge=0, le=1)]
 ENTITY = r"^[A-Z][A-Z0-9_]*$"

@@ -8,12 +8,11 @@ inherits from code: each limit is written in the file next to the source it come
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from charter.domain.base import PythonRegex, StrictModel
+from charter.domain.base import ProfileSource, PythonRegex, StrictModel
 
 TimedTextFormat = Literal["srt", "webvtt", "ttml"]
 DualSpeakerStyle = Literal[
@@ -22,15 +21,6 @@ DualSpeakerStyle = Literal[
 PositiveInt = Annotated[int, Field(gt=0)]
 PositiveFloat = Annotated[float, Field(gt=0)]
 _GLYPH = re.compile(r"^[0-9A-Fa-f]{1,6}(-[0-9A-Fa-f]{1,6})?$")
-
-
-class ProfileSource(StrictModel):
-    """Where a group of parameters comes from."""
-
-    rules: list[str] = Field(min_length=1)
-    url: str = Field(pattern=r"^https?://")
-    retrieved: date
-    note: str | None = None
 
 
 class ShotChangeTiming(StrictModel):

@@ -1,5 +1,1 @@
-"""Policy as data: built-in guideline packs, the check catalogue and framework ids."""
-
-from charter.guidelines.library import BuiltinPackLibrary
-
-__all__ = ["BuiltinPackLibrary"]
+"""Policy as data: guideline packs, QC profiles, the PII catalogue and the check list."""

@@ -7,10 +7,10 @@ region, and the steps of ``parse`` that matter for the candidates the detector p
 (ASCII digits with spaces, dots, dashes, parentheses and an optional leading ``+``) are
 followed exactly: international dialling prefix, country code, national prefix stripping,
 length tests, then the region's number types. Whatever this module does not follow exactly
-(a national prefix rule with a transformation, a country code written after a national
-number, a non-geographic calling code) answers ``None``, and the caller asks
-``phonenumbers`` itself. ``tests/privacy/test_phone_numbers.py`` checks both give the same
-verdict on thousands of generated candidates and on every candidate of the chat corpus.
+(a national prefix rule with a transformation or a carrier code, a number dialled with the
+region's international prefix, a non-geographic calling code) answers ``None``, and the
+caller asks ``phonenumbers`` itself. ``tests/privacy/test_phone_numbers.py`` checks both
+give the same verdict on thousands of generated candidates and every region's examples.
 """
 
 from __future__ import annotations
@@ -29,12 +29,18 @@ _NON_GEO = "001"
 @dataclass(frozen=True)
 class _Desc:
     lengths: frozenset[int]
-    pattern: re.Pattern[str] | None
+    pattern: str | None
+    """Compiled on first use: most regions' patterns are never needed."""
 
     def matches(self, number: str) -> bool:
         if self.lengths and len(number) not in self.lengths:
             return False
-        return self.pattern is not None and self.pattern.fullmatch(number) is not None
+        return self.pattern is not None and _compiled(self.pattern).fullmatch(number) is not None
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 @dataclass(frozen=True)
@@ -52,17 +58,30 @@ class _Region:
 
     def valid(self, nsn: str) -> bool:
         """``_number_type_helper(nsn) != UNKNOWN``: the general pattern, then any type."""
-        return self.general.matches(nsn) and any(t.matches(nsn) for t in self.types)
+        if not self.general.matches(nsn):
+            return False
+        either = _types_of_length(self.code, len(nsn))
+        return either is not None and either.fullmatch(nsn) is not None
+
+
+@functools.cache
+def _types_of_length(code: str, length: int) -> re.Pattern[str] | None:
+    """One alternation of the patterns of ``code``'s number types that admit ``length``
+    digits: a single ``fullmatch`` instead of one per type."""
+    region = _region(code)
+    patterns = [
+        t.pattern
+        for t in (region.types if region else ())
+        if t.pattern is not None and (not t.lengths or length in t.lengths)
+    ]
+    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
 
 
 def _desc(desc: object) -> _Desc:
     if desc is None:
         return _Desc(frozenset(), None)
     pattern = getattr(desc, "national_number_pattern", None)
-    return _Desc(
-        frozenset(getattr(desc, "possible_length", ()) or ()),
-        re.compile(pattern) if pattern else None,
-    )
+    return _Desc(frozenset(getattr(desc, "possible_length", ()) or ()), pattern or None)
 
 
 @functools.cache
@@ -95,27 +114,27 @@ def _region(code: str) -> _Region | None:
     )
 
 
-def _length_rejected(number: str, region: _Region) -> bool:
-    """``_test_number_length`` is TOO_SHORT, IS_POSSIBLE_LOCAL_ONLY or INVALID_LENGTH."""
+def _length_result(number: str, region: _Region) -> str:
+    """``_test_number_length`` against the general description: ``possible``,
+    ``too_short``, ``too_long``, ``local_only`` or ``invalid``."""
     lengths = region.possible
     if not lengths or lengths[0] == -1:
-        return True
+        return "invalid"
     actual = len(number)
     if actual in region.local_only:
-        return True
+        return "local_only"
     if lengths[0] == actual:
-        return False
+        return "possible"
     if lengths[0] > actual:
-        return True
+        return "too_short"
     if lengths[-1] < actual:
-        return False  # TOO_LONG keeps the stripped number
-    return actual not in lengths[1:]
+        return "too_long"
+    return "possible" if actual in lengths[1:] else "invalid"
 
 
-def _strip_national_prefix(number: str, region: _Region) -> str | None:
-    """The national number after ``_maybe_strip_national_prefix_carrier_code`` and the
-    length test ``parse`` applies to it; ``None`` when a transformation rule or a carrier
-    code is involved (the caller falls back to ``phonenumbers``)."""
+def _strip_raw(number: str, region: _Region) -> str | None:
+    """``_maybe_strip_national_prefix_carrier_code``'s number; ``None`` when a
+    transformation rule or a carrier code is involved (the caller falls back)."""
     if region.national_prefix is None or not number:
         return number
     match = region.national_prefix.match(number)
@@ -127,12 +146,23 @@ def _strip_national_prefix(number: str, region: _Region) -> str | None:
     if groups and any(g is not None for g in groups):
         return None  # a carrier code captured: rare, and libphonenumber's own business
     stripped = number[match.end() :]
-    general = region.general.pattern
+    general = _compiled(region.general.pattern) if region.general.pattern else None
     if general is not None and general.fullmatch(number) and not general.fullmatch(stripped):
         return number  # the whole number is viable and the stripped one is not
-    return number if _length_rejected(stripped, region) else stripped
+    return stripped
 
 
+def _strip_national_prefix(number: str, region: _Region) -> str | None:
+    """The national number ``parse`` keeps: stripped of its national prefix unless the
+    stripped number fails the length test (too short, local only or an invalid length)."""
+    stripped = _strip_raw(number, region)
+    if stripped is None or stripped == number:
+        return stripped
+    kept = _length_result(stripped, region) in ("too_short", "local_only", "invalid")
+    return number if kept else stripped
+
+
+@functools.lru_cache(maxsize=65_536)
 def _valid_for_calling_code(nsn: str, country_code: int) -> bool | None:
     """``is_valid_number`` for ``nsn`` under ``country_code``: the region
     ``region_code_for_number`` picks from the code's list, then that region's types."""
@@ -182,8 +212,24 @@ def valid_national(digits: str, region_code: str) -> bool | None:
         return None
     if region.international_prefix is not None and region.international_prefix.match(digits):
         return None  # dialled abroad from the region: libphonenumber's international path
-    if digits.startswith(str(region.country_code)):
-        return None  # maybe a country code without '+': libphonenumber weighs that itself
+    code = str(region.country_code)
+    if digits.startswith(code):
+        # Maybe the region's country code written without '+': libphonenumber keeps it off
+        # when the number is viable only without it, or too long with it.
+        potential = _strip_raw(digits[len(code) :], region)
+        if potential is None:
+            return None
+        general = _compiled(region.general.pattern) if region.general.pattern else None
+        viable = general is not None and general.fullmatch(digits) is not None
+        viable_without = general is not None and general.fullmatch(potential) is not None
+        if (not viable and viable_without) or _length_result(digits, region) == "too_long":
+            main = _region(COUNTRY_CODE_TO_REGION_CODE[region.country_code][0])
+            if main is None:
+                return None
+            national = _strip_national_prefix(potential, main)
+            return (
+                None if national is None else _valid_for_calling_code(national, region.country_code)
+            )
     national = _strip_national_prefix(digits, region)
     if national is None:
         return None

@@ -19,12 +19,17 @@ import secrets
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from platformdirs import user_config_dir
 
 from charter.domain.errors import InputError
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
 
 CONFIG_DIR_ENV = "CHARTER_CONFIG_DIR"
 HMAC_KEY_FILE_ENV = "CHARTER_HMAC_KEY_FILE"
@@ -40,6 +45,8 @@ def default_config_dir() -> Path:
 
 def fingerprint_of(public_key: Ed25519PublicKey) -> str:
     """SHA-256 of the raw public key, as ``SHA256:`` + colon-grouped hex (first 16 bytes)."""
+    from cryptography.hazmat.primitives import serialization
+
     raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     digest = hashlib.sha256(raw).hexdigest()[:32]
     return "SHA256:" + ":".join(digest[i : i + 4] for i in range(0, 32, 4))
@@ -60,6 +67,9 @@ class KeyStore:
 
     def create_signing_key(self) -> bool:
         """Create the signing key if missing. Returns whether one was created."""
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
         path = self.signing_key_path
         if path.exists():
             return False
@@ -73,6 +83,9 @@ class KeyStore:
         return True
 
     def signing_key(self) -> Ed25519PrivateKey:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
         path = self.signing_key_path
         data = _read_private(path, "signing key")
         try:
@@ -84,6 +97,8 @@ class KeyStore:
         return key
 
     def public_key_pem(self) -> bytes:
+        from cryptography.hazmat.primitives import serialization
+
         return (
             self.signing_key()
             .public_key()

@@ -24,9 +24,10 @@ def _start_worker(
     _WORKER["detector"] = Detector(catalogue, entities=entities, threshold=threshold, ner=ner)
 
 
-def _find(data: bytes) -> list[Match]:
-    """Only the bytes travel to the worker (half the copying); it decodes them itself."""
-    return _WORKER["detector"].find(data.decode("utf-8"), data)
+def _find(data: bytes) -> list[tuple[Any, ...]]:
+    """Only the bytes travel to the worker (half the copying); it decodes them itself. The
+    matches travel back as plain tuples (pickled several times faster than named ones)."""
+    return [tuple(m) for m in _WORKER["detector"].find(data.decode("utf-8"), data)]
 
 
 @dataclass
@@ -66,15 +67,15 @@ class BlockScanner:
                     initializer=_start_worker,
                     initargs=(self.catalogue, self.entities, self.detector.threshold, self.ner),
                 )
-        pending: deque[tuple[TextBlock, Future[list[Match]]]] = deque()
+        pending: deque[tuple[TextBlock, Future[list[tuple[Any, ...]]]]] = deque()
         for block in blocks:
             pending.append((block, self._pool.submit(_find, block.data)))
             if len(pending) >= 2 * self.jobs:
                 done, future = pending.popleft()
-                yield done, future.result()
+                yield done, list(map(Match._make, future.result()))
         while pending:
             done, future = pending.popleft()
-            yield done, future.result()
+            yield done, list(map(Match._make, future.result()))
 
     def close(self) -> None:
         if self._pool is not None:
