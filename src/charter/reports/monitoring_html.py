@@ -15,6 +15,7 @@ _STYLE = (
     "table{border-collapse:collapse;margin:.5rem 0 1.5rem}"
     "td,th{border:1px solid #d0d4d9;padding:.25rem .5rem;text-align:left}.fail{color:#b3261e}"
     "svg.chart{max-width:100%;height:auto;display:block;margin:.5rem 0}"
+    ".muted{color:#5f6b76;font-weight:normal;font-size:.85rem}"
 )
 _LINE = "#1f5f99"
 _BREACHED = "#b3261e"
@@ -28,6 +29,11 @@ def trend_charts(series: list[dict[str, Any]]) -> str:
         if entry["system"] != system:
             system = entry["system"]
             parts.append(f"<h3>{escape(system)}</h3>")
+        latest = entry["points"][-1]
+        parts.append(
+            f"<h4>{escape(entry['metric'])} <span class=muted>latest {latest['value']:.4g} "
+            f"({escape(latest['as_of'])})</span></h4>"
+        )
         parts.append(_chart(entry, f"trend-{number}"))
     return "".join(parts)
 
@@ -39,7 +45,7 @@ def _chart(entry: dict[str, Any], chart_id: str) -> str:
     top = max([*values, limit or 0.0, 1e-9])
     maximum = _nice(top * 1.1)
     breached = [float(p["value"]) if p["breached"] else None for p in points]
-    lines = [Series(entry["metric"], [*values], _LINE)]
+    lines = [Series("value", [*values], _LINE)]
     if any(v is not None for v in breached):
         lines.append(Series("beyond the limit", breached, _BREACHED))
     sign = {"at_most": "at most", "below": "below", "at_least": "at least"}[entry["bound"]]
