@@ -199,3 +199,29 @@ def test_due_only_runs_what_the_schedule_calls_for_and_unknown_systems_are_refus
     unknown = _cli(root, database_url, "monitor", "run", ".", "--system", "nope")
     assert unknown.returncode == 2
     assert "unknown system 'nope'" in unknown.stderr
+
+
+def test_a_first_monitoring_run_compares_with_the_latest_whole_audit(
+    make_workspace: Callable[[Edit], Path], receiver: WebhookReceiver, database_url: str
+) -> None:
+    def edit(files: dict[str, Any]) -> None:
+        _monitored(receiver.url)(files)
+        files["evidence/scores.csv"] = shifting_scores(date(2027, 1, 1))  # no drift in 2026
+        del files["systems/reco.yaml"]["dpia_reference"]  # one finding: PRIV-08
+        files["systems/reco.yaml"]["monitoring"]["last_run"] = "2026-10-01"  # quarterly
+
+    root = make_workspace(edit)
+    audited = _json(_cli(root, database_url, "audit", ".", "--as-of", "2026-11-01", "-f", "json"))
+    assert [f["requirement"] for f in audited["findings"] if f["system"] == "reco"] == ["PRIV-08"]
+    first = _json(_cli(root, database_url, "monitor", "run", ".", "--as-of", "2026-11-02",
+                       "-f", "json"))  # fmt: skip
+    (system,) = first["systems"]
+    assert system["findings"] == 1
+    assert system["new_findings"] == 0  # known from the whole-workspace audit
+    assert system["breaches"] == []
+    (alert,) = _signed_alerts(receiver, ["monitoring.run"])  # nothing new: a heartbeat
+    assert alert["new_findings"] == []
+    by_system = _json(_cli(root, database_url, "audit", ".", "--system", "reco", "--as-of",
+                           "2026-11-03", "-f", "json"))  # fmt: skip
+    assert by_system["summary"]["comparison"]["previous_run_id"] == system["run_id"]
+    assert by_system["summary"]["comparison"]["new"] == 0

@@ -3,7 +3,7 @@ folder, loaded by the real loader and audited by the real service against the bu
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -168,7 +168,9 @@ class _FixedHistory:
     def __init__(self, previous: tuple[str, set[str]] | None) -> None:
         self.previous = previous
 
-    def latest_fingerprints(self, partner: str, scope: str) -> tuple[str, set[str]] | None:
+    def latest_fingerprints(
+        self, partner: str, scopes: Sequence[str], system: str | None = None
+    ) -> tuple[str, set[str]] | None:
         return self.previous
 
 

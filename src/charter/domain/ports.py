@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -58,8 +58,11 @@ class RunSummary:
 
 
 class RunHistory(Protocol):
-    def latest_fingerprints(self, partner: str, scope: str) -> tuple[str, set[str]] | None:
-        """(run id, fingerprints of its findings) of the latest run with that scope."""
+    def latest_fingerprints(
+        self, partner: str, scopes: Sequence[str], system: str | None = None
+    ) -> tuple[str, set[str]] | None:
+        """(run id, fingerprints of its findings) of the latest run with one of ``scopes``;
+        with ``system``, only that system's findings."""
         ...
 
 

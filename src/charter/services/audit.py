@@ -169,11 +169,25 @@ def run_audit(
         findings=tuple(findings),
         overall=overall,
         by_principle=by_principle,
-        comparison=_compare(
-            findings, history.latest_fingerprints(ws.config.partner.id, scope) if history else None
-        ),
+        comparison=_compare(findings, _previous(history, request, scope)),
         scope=scope,
     )
+
+
+def _previous(
+    history: RunHistory | None, request: AuditRequest, scope: str
+) -> tuple[str, set[str]] | None:
+    """The run this one is compared with: the latest of the same scope; for one system,
+    the latest run of that system or of the whole workspace (its findings on that system),
+    so a first ``--system`` run or monitoring run does not call every finding new."""
+    if history is None:
+        return None
+    partner = request.workspace.config.partner.id
+    system = request.system_filter
+    if system is None:
+        return history.latest_fingerprints(partner, [scope])
+    whole = run_scope(partner, None, request.packs)
+    return history.latest_fingerprints(partner, [scope, whole], system)
 
 
 def run_scope(partner: str, system_filter: str | None, packs: list[Pack]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,21 +29,25 @@ class SqlRunStore:
         with Session(self.engine) as session, session.begin():
             add_run(session, report, scope, document)
 
-    def latest_fingerprints(self, partner: str, scope: str) -> tuple[str, set[str]] | None:
+    def latest_fingerprints(
+        self, partner: str, scopes: Sequence[str], system: str | None = None
+    ) -> tuple[str, set[str]] | None:
         with Session(self.engine) as session:
             run_id = session.scalar(
                 select(RunRow.id)
-                .where(RunRow.partner == partner, RunRow.scope == scope)
+                .where(RunRow.partner == partner, RunRow.scope.in_(list(scopes)))
                 .order_by(RunRow.started_at.desc(), RunRow.id.desc())
                 .limit(1)
             )
             if run_id is None:
                 return None
-            fingerprints = session.scalars(
-                select(FindingRow.fingerprint).where(
-                    FindingRow.run_id == run_id, FindingRow.status != str(Status.NOT_ASSESSED)
-                )
-            )
+            conditions = [
+                FindingRow.run_id == run_id,
+                FindingRow.status != str(Status.NOT_ASSESSED),
+            ]
+            if system is not None:
+                conditions.append(FindingRow.system == system)
+            fingerprints = session.scalars(select(FindingRow.fingerprint).where(*conditions))
             return run_id, set(fingerprints)
 
     def list_runs(self, limit: int = 20) -> list[RunSummary]:
