@@ -13,28 +13,11 @@ import pytest
 from charter.privacy import validators
 from charter.privacy.phone_numbers import valid_international, valid_national
 
-TRUNK_ZERO = validators._TRUNK_ZERO
-NATIONAL_FIRST = (*validators._NANP, "ES", "IT", "DE", "IN", "BR")
-
 
 def _reference(text: str, lead: str) -> bool:
-    """The detector's own rule with libphonenumber deciding every region it tries."""
-    digits = validators._DIGITS.sub("", text)
-    if lead == "+":
-        national = digits[2:] if text.startswith("00") else digits
-        text = "+" + text[2:] if text.startswith("00") else text
-        if not validators._possible_international(national):
-            return False
-        regions: tuple[str | None, ...] = (None,)
-    elif lead == "0":
-        regions = tuple(r for r in TRUNK_ZERO if len(digits) - 1 in validators._possible_lengths(r))
-    else:
-        regions = tuple(
-            r
-            for r in NATIONAL_FIRST
-            if len(digits) in validators._possible_lengths(r)
-            or (r in validators._NANP and len(digits) == 11 and digits[0] == "1")
-        )
+    """The detector's own reading of the candidate, with libphonenumber deciding every
+    region it tries."""
+    text, regions = validators.phone_regions(text, lead)
     for region in regions:
         try:
             number = phonenumbers.parse(text, region)

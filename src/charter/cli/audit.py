@@ -12,6 +12,8 @@ from charter.cli.common import (
     EXIT_FINDINGS,
     AsOfOption,
     AsOption,
+    ReportFormatOption,
+    ReportOutputOption,
     WorkspaceDir,
     fail_input,
     monitoring_trends,
@@ -21,8 +23,6 @@ from charter.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from datetime import date
-
     from charter.domain.status import Severity
     from charter.reports.formats import AuditFormat
 
@@ -41,18 +41,8 @@ def audit(
             help="PACK@VERSION to audit against instead of the pins (repeatable).",
         ),
     ] = None,
-    output_format: Annotated[
-        str | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="table, json, html, sarif, junit, oscal or pdf (pdf needs --output; "
-            "default: from --output, else table).",
-        ),
-    ] = None,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
-    ] = None,
+    output_format: ReportFormatOption = None,
+    output: ReportOutputOption = None,
     fail_on: Annotated[
         str,
         typer.Option(
@@ -98,7 +88,9 @@ def audit(
     register = (
         tuple(issues.by_fingerprint(workspace.config.partner.id).values()) if issues else None
     )
-    monitored_on = _monitored_on(directory, workspace.config.partner.id) if store else None
+    monitoring = composition.monitoring_store(directory) if store else None
+    partner = workspace.config.partner.id
+    monitored_on = monitoring.last_monitored(partner) if monitoring else None
     request = AuditRequest(
         workspace=workspace,
         packs=packs,
@@ -119,17 +111,16 @@ def audit(
             record_audit(runs, report, document)
             summary = sync_with_audit(issues, report, packs)
             typer.echo(summary.line(), err=True)
+        trends = (
+            monitoring_trends(monitoring, partner, system, day)
+            if monitoring and fmt in (AuditFormat.HTML, AuditFormat.PDF)
+            else None
+        )
     finally:
         scanner.close()
-        if runs:
-            runs.close()
-        if issues:
-            issues.close()
-    trends = (
-        monitoring_trends(directory, workspace.config.partner.id, system, day)
-        if store and fmt in (AuditFormat.HTML, AuditFormat.PDF)
-        else None
-    )
+        for closable in (runs, issues, monitoring):
+            if closable is not None:
+                closable.close()
     write_audit_report(fmt, document, packs, output, workspace_prefix(directory), trends)
     if output is not None:
         if fmt is not AuditFormat.TABLE:
@@ -137,17 +128,6 @@ def audit(
         typer.echo(f"wrote {fmt} report to {output}")
     if report.gate_fails(threshold):
         raise typer.Exit(EXIT_FINDINGS)
-
-
-def _monitored_on(directory: Path, partner: str) -> dict[str, date]:
-    """The latest stored monitoring run of each system."""
-    from charter import composition
-
-    monitoring = composition.monitoring_store(directory)
-    try:
-        return monitoring.last_monitored(partner)
-    finally:
-        monitoring.close()
 
 
 def _check_options(

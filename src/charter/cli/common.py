@@ -12,6 +12,7 @@ import typer
 
 if TYPE_CHECKING:
     from charter.domain.guidelines import Pack
+    from charter.domain.ports import MonitoringStore
     from charter.reports.formats import AuditFormat
 
 EXIT_OK = 0
@@ -39,6 +40,18 @@ WorkspaceOption = Annotated[
 AsOfOption = Annotated[
     str | None,
     typer.Option("--as-of", help="Judge dates as of this day (YYYY-MM-DD); default: today."),
+]
+ReportFormatOption = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table, json, html, sarif, junit, oscal or pdf (pdf needs --output; "
+        "default: from --output, else table).",
+    ),
+]
+ReportOutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
 ]
 AsOption = Annotated[
     str | None,
@@ -134,21 +147,16 @@ def write_audit_report(
 
 
 def monitoring_trends(
-    directory: Path, partner: str, system: str | None, as_of: date
+    store: MonitoringStore, partner: str, system: str | None, as_of: date
 ) -> list[dict[str, Any]]:
     """The watched metric series of the stored monitoring runs up to ``as_of``, for the
     charts of an HTML or PDF audit report."""
-    from charter import composition
     from charter.domain.monitoring import MetricQuery
     from charter.reports.monitoring_documents import history_document
 
-    store = composition.monitoring_store(directory)
-    try:
-        points = store.metric_points(
-            MetricQuery(partner, system, until=as_of, watched_only=True, limit=20000)
-        )
-    finally:
-        store.close()
+    points = store.metric_points(
+        MetricQuery(partner, system, until=as_of, watched_only=True, limit=20000)
+    )
     series: list[dict[str, Any]] = history_document(partner, [], points)["series"]
     return series
 

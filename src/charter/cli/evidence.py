@@ -56,15 +56,15 @@ def export(
             monitoring.monitor_runs(partner, system, 10000),
             monitoring.metric_points(MetricQuery(partner, system, until=day, limit=100000)),
         )
+        trends = (
+            monitoring_trends(monitoring, partner, system, date.fromisoformat(run["as_of"]))
+            if run
+            else None
+        )
     finally:
         runs.close()
         issues.close()
         monitoring.close()
-    trends = (
-        monitoring_trends(workspace_dir, partner, system, date.fromisoformat(run["as_of"]))
-        if run
-        else None
-    )
     documents = EvidenceDocuments(
         run=run,
         run_html=render_html(run, packs, trends) if run else None,

@@ -7,7 +7,13 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.common import ListFormat, WorkspaceOption, print_json
+from charter.cli.common import (
+    ListFormat,
+    ReportFormatOption,
+    ReportOutputOption,
+    WorkspaceOption,
+    print_json,
+)
 
 app = typer.Typer(help="Stored audit runs.", no_args_is_help=True)
 
@@ -66,18 +72,8 @@ def list_runs(
 def show_run(
     run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefix).")],
     workspace: WorkspaceOption = Path(),
-    output_format: Annotated[
-        str | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="table, json, html, sarif, junit, oscal or pdf (pdf needs --output; "
-            "default: from --output, else table).",
-        ),
-    ] = None,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
-    ] = None,
+    output_format: ReportFormatOption = None,
+    output: ReportOutputOption = None,
 ) -> None:
     """Show a stored run in any audit output format."""
     from datetime import date
@@ -101,7 +97,11 @@ def show_run(
     packs = [library.get(g["pack"], g["version"]) for g in document["guidelines"]]
     trends = None
     if fmt in (AuditFormat.HTML, AuditFormat.PDF):
-        trends = monitoring_trends(
-            workspace, document["partner"], None, date.fromisoformat(document["as_of"])
-        )
+        monitoring = composition.monitoring_store(workspace)
+        try:
+            trends = monitoring_trends(
+                monitoring, document["partner"], None, date.fromisoformat(document["as_of"])
+            )
+        finally:
+            monitoring.close()
     write_audit_report(fmt, document, packs, output, workspace_prefix(workspace), trends)

@@ -327,6 +327,25 @@ def phone(text: str) -> Verdict:
     return _valid_phone(text.strip(), digits[0] if not text.startswith(("+", "00")) else "+")
 
 
+def phone_regions(text: str, lead: str) -> tuple[str, tuple[str | None, ...]]:
+    """How a phone candidate is read: the text to parse (``00`` written as ``+``) and the
+    regions tried in turn (``None``: international); no region when no country code or
+    regional length fits."""
+    digits = _DIGITS.sub("", text)
+    if lead == "+":
+        national = digits[2:] if text.startswith("00") else digits
+        text = "+" + text[2:] if text.startswith("00") else text
+        return text, (None,) if _possible_international(national) else ()
+    if lead == "0":
+        return text, tuple(r for r in _TRUNK_ZERO if len(digits) - 1 in _possible_lengths(r))
+    return text, tuple(
+        r
+        for r in (*_NANP, "ES", "IT", "DE", "IN", "BR")
+        if len(digits) in _possible_lengths(r)
+        or (r in _NANP and len(digits) == 11 and digits[0] == "1")
+    )
+
+
 @lru_cache(maxsize=65_536)
 def _valid_phone(text: str, lead: str) -> bool:
     import phonenumbers
@@ -334,21 +353,10 @@ def _valid_phone(text: str, lead: str) -> bool:
     from charter.privacy.phone_numbers import valid_international, valid_national
 
     digits = _DIGITS.sub("", text)
-    if lead == "+":
-        regions: tuple[str | None, ...] = (None,)
-        national = digits[2:] if text.startswith("00") else digits
-        text = "+" + text[2:] if text.startswith("00") else text
-        if not _possible_international(national):
-            return False
-    elif lead == "0":
-        regions = tuple(r for r in _TRUNK_ZERO if len(digits) - 1 in _possible_lengths(r))
-    else:
-        regions = tuple(
-            r
-            for r in (*_NANP, "ES", "IT", "DE", "IN", "BR")
-            if len(digits) in _possible_lengths(r)
-            or (r in _NANP and len(digits) == 11 and digits[0] == "1")
-        )
+    national = digits[2:] if text.startswith("00") else digits  # after the country code's +
+    text, regions = phone_regions(text, lead)
+    if not regions:
+        return False
     if lead == "+":
         fast = valid_international(national)
         if fast is not None:
