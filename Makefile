@@ -12,6 +12,9 @@ $(STAMP): pyproject.toml constraints.txt scripts/system-packages.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	# Bytecode for the editable source, as a wheel install would have (start-up reads it
+	# even where PYTHONDONTWRITEBYTECODE is set; an edited module is compiled again).
+	$(BIN)/python -m compileall -q src
 	touch $(STAMP)
 
 install: $(STAMP)

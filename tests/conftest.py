@@ -18,15 +18,18 @@ PG_ENV = "CHARTER_TEST_DATABASE_URL"
 
 @pytest.fixture(autouse=True, scope="session")
 def _isolated_keys(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Keys made by audits (the workspace HMAC key) go to a session folder, never to the
-    user's config directory; ``config_dir`` isolates a single test further."""
-    previous = os.environ.get("CHARTER_CONFIG_DIR")
+    """Keys made by audits (the workspace HMAC key) and compiled patterns go to session
+    folders, never to the user's config or cache directory; ``config_dir`` isolates a single
+    test further."""
+    saved = {name: os.environ.get(name) for name in ("CHARTER_CONFIG_DIR", "CHARTER_CACHE_DIR")}
     os.environ["CHARTER_CONFIG_DIR"] = str(tmp_path_factory.mktemp("charter-config"))
+    os.environ["CHARTER_CACHE_DIR"] = str(tmp_path_factory.mktemp("charter-cache"))
     yield
-    if previous is None:
-        os.environ.pop("CHARTER_CONFIG_DIR", None)
-    else:
-        os.environ["CHARTER_CONFIG_DIR"] = previous
+    for name, previous in saved.items():
+        if previous is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = previous
 
 
 @pytest.fixture

@@ -293,8 +293,9 @@ def pii_scanner(
 ) -> BlockScanner:
     """The detector over blocks, in ``jobs`` processes."""
     from charter.engines.text.block_scanner import BlockScanner
+    from charter.engines.text.pattern_cache import pattern_cache
 
-    return BlockScanner(catalogue, entities, threshold, jobs, ner_recognizers())
+    return BlockScanner(catalogue, entities, threshold, jobs, ner_recognizers(), pattern_cache())
 
 
 def redacted_copy(target: Path) -> RedactedCopy:
@@ -325,10 +326,11 @@ def personal_data_scans(ws: Workspace, engine: IbisScanner) -> PersonalDataScans
     tables through ``engine``, findings digested with the workspace's HMAC key (made on
     first use)."""
     from charter.engines.text.block_scanner import BlockScanner
+    from charter.engines.text.pattern_cache import pattern_cache
     from charter.services.pii import PersonalDataScans
 
     catalogue = pii_catalogue()
-    detector = BlockScanner(catalogue, ner=ner_recognizers())
+    detector = BlockScanner(catalogue, ner=ner_recognizers(), compiled=pattern_cache())
 
     def key() -> bytes:
         return _hmac(ws.config.partner.id)[0]

@@ -150,3 +150,63 @@ def test_a_partner_catalogue_extends_the_default(tmp_path: Path) -> None:
     assert "broken.yaml:" in str(caught.value)
     assert "broken.yaml:13:5: recognizers.0.pattern" in str(caught.value)
     assert "regular expression" in str(caught.value)
+
+
+class _WholeText(Detector):
+    """The same detector without its prefilter: every recognizer's exact pattern runs over
+    the whole text and every context-word hint is everywhere, so nothing is skipped."""
+
+    def candidates(self, block: bytes) -> dict[int, list[int]]:
+        everywhere = [*range(0, len(block) + 1, 8), len(block) + 1]
+        return dict.fromkeys(range(2 * len(self.recognizers)), everywhere)
+
+
+def _look_alikes(seed: int, lines: int) -> list[str]:
+    """Digit runs and context words glued to digits, underscores, punctuation and
+    non-ASCII letters: where the prefilter's shortcuts could lose a match."""
+    import random
+
+    rng = random.Random(seed)  # noqa: S311 - seeded test data, not secrets
+    words = sorted({w for r in CATALOGUE.recognizers for w in (*r.context, *r.negative_context)})
+    glue = ["", " ", "_", "-", "2", "é", ": ", "\u00a0", "#", ".", "(", ")"]
+    out = []
+    for _ in range(lines):
+        parts = []
+        for _ in range(rng.randint(2, 7)):
+            if rng.random() < 0.5:
+                parts.append(rng.choice(words))
+            else:
+                digits = "".join(rng.choice("0123456789") for _ in range(rng.randint(3, 20)))
+                step = rng.choice([3, 4, 5, 20])
+                sep = rng.choice(["", " ", "-", ".", ":"])
+                parts.append(sep.join(digits[i : i + step] for i in range(0, len(digits), step)))
+            parts.append(rng.choice(glue))
+        out.append("".join(parts))
+    return out
+
+
+@pytest.mark.parametrize("entities", [SIX, None])
+def test_the_prefilter_hides_no_match(entities: tuple[str, ...] | None) -> None:
+    fast = Detector(CATALOGUE, entities=entities)
+    reference = _WholeText(CATALOGUE, entities=entities)
+    corpus = [line.text for line in generate(3000, seed=33, pii_share=0.3)]
+    corpus += _look_alikes(seed=34, lines=3000)
+    text = "\n".join(corpus) + "\n"
+    found = fast.find(text)
+    assert len(found) > 1000
+    assert found == reference.find(text)
+    for line in corpus[:1500] + corpus[3000:4500]:  # one line at a time, too
+        assert fast.find(line) == reference.find(line), line
+
+
+def test_luhn_agrees_with_python_stdnum() -> None:
+    import random
+
+    from stdnum import luhn as reference
+
+    from charter.privacy.validators import luhn
+
+    rng = random.Random(5)  # noqa: S311 - seeded test data, not secrets
+    for _ in range(20_000):
+        digits = "".join(rng.choice("0123456789") for _ in range(rng.randint(1, 19)))
+        assert luhn(digits) == reference.is_valid(digits), digits

@@ -162,9 +162,9 @@ def monitoring_trends(
 
 
 def print_json(data: object) -> None:
-    import json
+    from charter.reports.json_text import json_text
 
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.write(json_text(data, default=str))
 
 
 def workspace_prefix(directory: Path) -> str | None:

@@ -300,8 +300,7 @@ def report(
 ) -> None:
     """Record that the issue was reported to the platform, and write the report to send
     (``charter.issue-report/v1``: the issue, its troubleshooting record and history)."""
-    import json
-
+    from charter.reports.json_text import json_text
     from charter.services.issue_documents import event_document, issue_document
     from charter.services.issues import report_issue
 
@@ -323,5 +322,5 @@ def report(
         "history": [event_document(e) for e in history],
     }
     target = output or Path(f"issue-report-{issue.id}.json")
-    write_output(json.dumps(document, indent=2, ensure_ascii=False) + "\n", target)
+    write_output(json_text(document), target)
     typer.echo(f"{issue.id} reported ({reference}); send {target}")

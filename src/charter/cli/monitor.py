@@ -209,9 +209,9 @@ def history(
         runs = [r for r in runs if r.as_of >= start]
     document = history_document(partner, runs, points)
     if output_format == "json":
-        import json
+        from charter.reports.json_text import json_text
 
-        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        text = json_text(document)
     elif output_format == "html":
         text = render_history_html(document)
     else:

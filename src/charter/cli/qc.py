@@ -124,10 +124,10 @@ def _finish(
 ) -> NoReturn:
     """Write the document (JSON, HTML or table) and exit: 2 when a file could not be read,
     1 when one failed, else 0."""
-    import json
+    from charter.reports.json_text import json_text
 
     if output_format is QcFormat.JSON:
-        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        text = json_text(document)
     elif output_format is QcFormat.HTML:
         from charter.reports.qc_html import render_qc_html
 

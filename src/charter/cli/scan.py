@@ -173,10 +173,10 @@ def _emit(
     html: Callable[[dict[str, Any]], str],
 ) -> None:
     """Write a scan document in the chosen format to ``output`` or stdout."""
-    import json
+    from charter.reports.json_text import json_text
 
     if output_format is ScanFormat.JSON:
-        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        text = json_text(document)
     else:
         text = html(document) if output_format is ScanFormat.HTML else table(document)
     write_output(text, output)
@@ -316,7 +316,6 @@ def drift(
     (natural log), Wasserstein, KS and chi-square, Evidently's default test per column and
     the share of drifted columns. Exits 1 when a column's PSI or the drifted share breaks
     the guideline pack's threshold."""
-    import json
 
     from charter import composition
     from charter.cli.common import parse_as_of
@@ -361,7 +360,9 @@ def drift(
     finally:
         scanner.close()
     if save_reference is not None:
-        write_output(json.dumps(result.report.profile.to_json(), indent=2) + "\n", save_reference)
+        from charter.reports.json_text import json_text
+
+        write_output(json_text(result.report.profile.to_json()), save_reference)
     document = drift_document(
         result.report,
         reference=reference or (str(load_reference) if load_reference else current),

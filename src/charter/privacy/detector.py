@@ -18,11 +18,11 @@ A block is bytes (UTF-8); offsets come back as character offsets in the decoded 
 from __future__ import annotations
 
 import bisect
+import hashlib
 import itertools
-import operator
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple, Protocol
 
 from charter.domain.pii_catalogue import PiiCatalogue, Recognizer
@@ -30,9 +30,6 @@ from charter.privacy.validators import VALIDATORS
 
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019.][^\W\d_]+)*", re.UNICODE)
 """Context words are words: digit groups around a number do not push them out of reach."""
-CONTEXT_REACH = 200
-"""Bytes around a candidate window where a context word must end before a recognizer that
-needs one looks at it (wider than the words the score counts: a cheap pre-check)."""
 SENTINEL = b"\n"
 """Appended to each block so a value at its very end still meets its boundary character."""
 
@@ -63,6 +60,16 @@ class NerRecognizer(Protocol):
         ...
 
 
+class CompiledPatterns(Protocol):
+    """Where compiled pattern databases are kept between runs, by a digest of what was
+    compiled (an adapter: a cache directory). Compiling a catalogue takes longer than
+    loading one."""
+
+    def load(self, key: str) -> bytes | None: ...
+
+    def save(self, key: str, data: bytes) -> None: ...
+
+
 class Detector:
     """Compiled catalogue: ``find(text)`` returns the matches at or above the threshold."""
 
@@ -73,6 +80,7 @@ class Detector:
         entities: Iterable[str] | None = None,
         threshold: float | None = None,
         ner: Sequence[NerRecognizer] = (),
+        compiled: CompiledPatterns | None = None,
     ) -> None:
         import hyperscan
 
@@ -104,10 +112,7 @@ class Detector:
                 expressions.append(_hyperscan_words(recognizer.context))
                 ids.append(count + index)
                 flags.append(hyperscan.HS_FLAG_CASELESS)
-        self._database: Any = None
-        if expressions:
-            self._database = hyperscan.Database()
-            self._database.compile(expressions=expressions, ids=ids, elements=len(ids), flags=flags)
+        self._database: Any = _database(expressions, ids, flags, compiled) if expressions else None
 
     @property
     def entities(self) -> list[str]:
@@ -141,74 +146,135 @@ class Detector:
         if not ends:
             return _resolve(found)
         ascii_only = len(raw) == len(text)
-        char_at = (lambda b: b) if ascii_only else _char_offsets(raw)
+        char_at = None if ascii_only else _char_offsets(raw)
+        # How far from a window a context word can end and still be read (in bytes: a
+        # character takes up to four), plus the boundary character its hint ends with.
+        catalogue = self.catalogue
+        reach = 1 + (1 if ascii_only else 4) * _span(
+            max(catalogue.context_words_before, catalogue.context_words_after)
+        )
         count = len(self.recognizers)
-        size = len(raw)
         for index, byte_ends in ends.items():
             if index >= count:
                 continue  # context-word hits, read below
-            recognizer = self.recognizers[index]
-            pattern = self._patterns[index]
-            hints: list[int] | None = None
+            hints = None
             if self._needs_context[index]:
-                hints = sorted(ends.get(count + index, ()))
+                hints = ends.get(count + index)
                 if not hints:
                     continue  # only a context word could lift these over the threshold
-            for low, high in _windows(sorted(byte_ends), recognizer.max_length + 1):
-                if hints is not None and not _near(
-                    hints, low - CONTEXT_REACH, high + CONTEXT_REACH
-                ):
-                    continue
-                start = char_at(low if low > 0 else 0)
-                stop = char_at(high if high < size else size)
-                for match in pattern.finditer(text, start, stop):
-                    scored = self._score(index, recognizer, text, match)
-                    if scored is not None:
-                        found.append(scored)
+            width = self.recognizers[index].max_length + 1
+            lows, highs = _windows(byte_ends, width, hints, reach)
+            highs = highs.clip(max=len(raw))  # the sentinel's end is the block's end
+            if char_at is not None:
+                lows, highs = char_at[lows].tolist(), char_at[highs].tolist()
+            else:
+                lows, highs = lows.tolist(), highs.tolist()
+            self._score_windows(index, text, lows, highs, found)
         return _resolve(found)
 
-    def _score(
-        self, index: int, recognizer: Recognizer, text: str, match: re.Match[str]
-    ) -> Match | None:
-        verdict: bool | None = None
-        asked = False
-        if not self._needs_context[index]:  # validate first: most look-alikes end here
-            verdict = VALIDATORS[recognizer.validator](match.group(0))
-            if verdict is False:
-                return None
-            asked = True
-            if verdict and recognizer.validated_score >= 1.0 and not recognizer.negative_context:
-                # context can neither raise nor lower it: skip reading the surroundings
-                return Match(match.start(), match.end(), recognizer.entity, 1.0,
-                             recognizer.id, match.group(0))  # fmt: skip
-        catalogue = self.catalogue
-        before, after = _surroundings(
-            text, match.start(), match.end(), catalogue.context_words_before,
-            catalogue.context_words_after,
-        )  # fmt: skip
+    def _score_windows(
+        self, index: int, text: str, lows: list[int], highs: list[int], found: list[Match]
+    ) -> None:
+        """Run recognizer ``index``'s exact pattern in each window and append what passes
+        its validator and context to ``found`` (the hot loop: attributes read once)."""
+        recognizer = self.recognizers[index]
+        pattern = self._patterns[index]
+        validate = VALIDATORS[recognizer.validator]
+        entity, name = recognizer.entity, recognizer.id
+        base, validated = recognizer.score, recognizer.validated_score
+        threshold = self.threshold
+        needs_context = self._needs_context[index]
+        # validated and certain whatever the context: no need to read the surroundings
+        certain = validated >= 1.0 and not recognizer.negative_context
+        best = max(base, validated if recognizer.validator != "none" else 0.0)
         context, negative = self._context[index], self._negative[index]
-        boosted = context is not None and bool(context.search(before) or context.search(after))
-        lowered = negative is not None and bool(negative.search(before))
-
-        def adjusted(score: float) -> float:
+        catalogue = self.catalogue
+        words_before, words_after = catalogue.context_words_before, catalogue.context_words_after
+        boost, floor, penalty = (
+            catalogue.context_boost, catalogue.context_floor, catalogue.negative_penalty,
+        )  # fmt: skip
+        for match in _in_windows(pattern, text, lows, highs):
+            value = match.group()
+            verdict: bool | None = None
+            if not needs_context:  # validate first: most look-alikes end here
+                verdict = validate(value)
+                if verdict is False:
+                    continue
+                if verdict and certain:
+                    found.append(Match(match.start(), match.end(), entity, 1.0, name, value))
+                    continue
+            start, end = match.span()
+            before, after = _surroundings(text, start, end, words_before, words_after)
+            boosted = context is not None and (
+                context.search(before) is not None or context.search(after) is not None
+            )
+            lowered = negative is not None and negative.search(before) is not None
+            top = min(1.0, max(best + boost, floor)) if boosted else best
+            if lowered:
+                top = max(0.0, top - penalty)
+            if top < threshold:
+                continue  # cannot reach the threshold: the validator is not even asked
+            if needs_context:
+                verdict = validate(value)
+                if verdict is False:
+                    continue
+            score = validated if verdict else base
             if boosted:
-                score = min(1.0, max(score + catalogue.context_boost, catalogue.context_floor))
-            return max(0.0, score - catalogue.negative_penalty) if lowered else score
+                score = min(1.0, max(score + boost, floor))
+            if lowered:
+                score = max(0.0, score - penalty)
+            if score >= threshold:
+                found.append(Match(start, end, entity, round(score, 3), name, value))
 
-        has_validator = recognizer.validator != "none"
-        best = max(recognizer.score, recognizer.validated_score if has_validator else 0.0)
-        if adjusted(best) < self.threshold:
-            return None  # cannot reach the threshold: the validator is not even asked
-        value = match.group(0)
-        if not asked:
-            verdict = VALIDATORS[recognizer.validator](value)
-            if verdict is False:
-                return None
-        score = adjusted(recognizer.validated_score if verdict else recognizer.score)
-        if score < self.threshold:
-            return None
-        return Match(match.start(), match.end(), recognizer.entity, round(score, 3),
-                     recognizer.id, value)  # fmt: skip
+
+def _in_windows(
+    pattern: re.Pattern[str], text: str, lows: list[int], highs: list[int]
+) -> Iterator[re.Match[str]]:
+    """The pattern's matches that start in the windows ``[low, high)``, as a search over the
+    whole text would find them: the search runs inside the window, then each match is
+    taken again with the text after the window in sight, because a look-ahead at its end
+    may need more than the one character the prefilter saw after it (``(?!\\.\\d)`` after
+    ``830236228`` in ``830236228.75``). A match that does not hold with the whole text is
+    dropped and the search goes on from the next character."""
+    search, match_at = pattern.search, pattern.match
+    position = 0
+    for low, high in zip(lows, highs, strict=True):
+        position = max(position, low)  # a match may reach into the next window
+        while position < high:
+            found = search(text, position, high)
+            if found is None:
+                break
+            start = found.start()
+            whole = match_at(text, start)
+            if whole is None:
+                position = start + 1
+                continue
+            yield whole
+            position = max(whole.end(), start + 1)
+
+
+def _database(
+    expressions: list[bytes], ids: list[int], flags: list[int], compiled: CompiledPatterns | None
+) -> Any:
+    """The Hyperscan database of these patterns: loaded from ``compiled`` when it holds
+    one (Hyperscan refuses a database from another version or CPU, or a damaged one: it is
+    compiled again), else compiled and saved there."""
+    import hyperscan
+
+    key = hashlib.sha256(repr((expressions, ids, flags)).encode()).hexdigest()
+    data = compiled.load(key) if compiled is not None else None
+    if data is not None:
+        try:
+            database = hyperscan.loadb(data, hyperscan.HS_MODE_BLOCK)
+            database.scratch = hyperscan.Scratch(database)  # loadb leaves it without one
+            return database
+        except hyperscan.error:
+            pass
+    database = hyperscan.Database()
+    database.compile(expressions=expressions, ids=ids, elements=len(ids), flags=flags)
+    if compiled is not None:
+        compiled.save(key, hyperscan.dumpb(database))
+    return database
 
 
 def _words_pattern(words: list[str]) -> re.Pattern[str] | None:
@@ -223,18 +289,20 @@ def _words_pattern(words: list[str]) -> re.Pattern[str] | None:
 
 
 def _hyperscan_words(words: list[str]) -> bytes:
-    """Whole words or phrases for Hyperscan (ASCII word boundaries)."""
+    """Where a context word may be, for Hyperscan: each word between characters that are
+    not ASCII letters, the parts of a phrase apart by any of them. That finds every place
+    ``_words_pattern`` can match in the words ``_surroundings`` reads (which drop digits,
+    underscores and punctuation between words), and some more: only a hint."""
     alternatives = "|".join(
-        r"\s+".join(re.escape(part) for part in word.lower().split())
+        "[^A-Za-z]+".join(re.escape(part) for part in word.lower().split())
         for word in sorted(words, key=len, reverse=True)
     )
-    return rf"\b(?:{alternatives})\b".encode()
+    return rf"(?:^|[^A-Za-z])(?:{alternatives})(?:[^A-Za-z]|$)".encode()
 
 
-def _near(positions: list[int], low: int, high: int) -> bool:
-    """Whether a sorted position falls in ``[low, high]``."""
-    at = bisect.bisect_left(positions, low)
-    return at < len(positions) and positions[at] <= high
+def _span(words: int) -> int:
+    """Characters read for ``words`` words around a match (``_surroundings``)."""
+    return 24 * words + 8
 
 
 def _surroundings(text: str, start: int, end: int, before: int, after: int) -> tuple[str, str]:
@@ -243,51 +311,82 @@ def _surroundings(text: str, start: int, end: int, before: int, after: int) -> t
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line_end = len(text) if line_end < 0 else line_end
-    head = text[max(line_start, start - 24 * before - 8) : start]
-    tail = text[end : min(line_end, end + 24 * after + 8)]
+    head = text[max(line_start, start - _span(before)) : start]
+    tail = text[end : min(line_end, end + _span(after))]
     words_before = _WORD.findall(head)[-before:] if before else []
     words_after = _WORD.findall(tail)[:after] if after else []
     return " ".join(words_before), " ".join(words_after)
 
 
-def _windows(ends: list[int], width: int) -> list[tuple[int, int]]:
-    """``[end - width, end]`` around each candidate end, overlapping ones merged."""
-    merged: list[tuple[int, int]] = []
-    for end in ends:
-        low = end - width
-        if merged and low <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((low, end))
-    return merged
+def _windows(
+    ends: list[int], width: int, hints: list[int] | None = None, reach: int = 0
+) -> tuple[Any, Any]:
+    """``[end - width, end]`` around each candidate end (byte offsets), overlapping ones
+    merged; with ``hints`` (context-word ends), only windows with one within ``reach``
+    bytes. Returns the windows' starts and ends (vectorised: a block of chat has tens of
+    thousands of candidates)."""
+    import numpy as np
+
+    stops = np.sort(np.array(ends, dtype=np.int64))
+    starts = np.maximum(stops - width, 0)
+    # a window opens where it starts after the previous candidate's end
+    opens = np.empty(len(stops), dtype=bool)
+    opens[0] = True
+    np.greater(starts[1:], stops[:-1], out=opens[1:])
+    first = np.flatnonzero(opens)
+    lows = starts[first]
+    highs = stops[np.append(first[1:] - 1, len(stops) - 1)]
+    if hints is not None:
+        near = np.sort(np.array(hints, dtype=np.int64))
+        at = np.searchsorted(near, lows - reach)
+        keep = near[np.minimum(at, len(near) - 1)] <= highs + reach
+        keep &= at < len(near)
+        lows, highs = lows[keep], highs[keep]
+    return lows, highs
 
 
 def _char_offsets(raw: bytes) -> Any:
-    """Byte offset -> character offset for UTF-8 text with multi-byte characters."""
+    """Byte offset -> character offset for UTF-8 text with multi-byte characters (an array
+    indexed by byte offset, one past the end included)."""
     import numpy as np
 
     data = np.frombuffer(raw, dtype=np.uint8)
     starts = (data & 0xC0) != 0x80  # every byte that begins a character
-    counts = np.concatenate([[0], np.cumsum(starts, dtype=np.int64)])
-
-    def char_at(offset: int) -> int:
-        return int(counts[offset])
-
-    return char_at
-
-
-_BY_POSITION = operator.attrgetter("start", "end")
+    return np.concatenate([[0], np.cumsum(starts, dtype=np.int64)])
 
 
 def _resolve(matches: list[Match]) -> list[Match]:
-    """Drop duplicates and overlaps: the higher score wins, then the longer match."""
+    """Drop duplicates and overlaps: the higher score wins, then the longer match, then the
+    earlier one; an exact tie goes to the entity, then the recognizer, first in
+    alphabetical order (so the result never depends on hashing). Only runs of overlapping
+    matches are ranked; the rest (nearly all) pass straight through."""
     if len(matches) < 2:
         return matches
-    ordered = sorted(matches, key=_BY_POSITION)
-    if all(a.end <= b.start for a, b in itertools.pairwise(ordered)):
-        return ordered  # the usual case: nothing overlaps
-    ranked = sorted(set(matches), key=lambda m: (-m.score, -(m.end - m.start), m.start))
-    starts: list[int] = []  # kept intervals, sorted and disjoint
+    ordered = sorted(matches)  # by start, then end (a Match is a tuple)
+    kept: list[Match] = []
+    run = [ordered[0]]
+    reach = ordered[0].end
+    for match in itertools.islice(ordered, 1, None):
+        if match.start < reach:  # overlaps a match of the run
+            run.append(match)
+            reach = max(reach, match.end)
+            continue
+        if len(run) == 1:
+            kept.append(run[0])
+        else:
+            kept.extend(_best_of(run))
+        run = [match]
+        reach = match.end
+    kept.extend(run if len(run) == 1 else _best_of(run))
+    return kept
+
+
+def _best_of(run: list[Match]) -> list[Match]:
+    """The matches kept of a run of overlapping ones, by position."""
+    ranked = sorted(
+        set(run), key=lambda m: (-m.score, m.start - m.end, m.start, m.entity, m.recognizer)
+    )
+    starts: list[int] = []  # kept intervals, sorted and disjoint (a run can be long)
     stops: list[int] = []
     kept: list[Match] = []
     for match in ranked:
@@ -299,4 +398,4 @@ def _resolve(matches: list[Match]) -> list[Match]:
         starts.insert(at, match.start)
         stops.insert(at, match.end)
         kept.append(match)
-    return sorted(kept, key=_BY_POSITION)
+    return sorted(kept)

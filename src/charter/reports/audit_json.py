@@ -8,6 +8,7 @@ from typing import Any
 
 from charter.domain.audit import AuditReport, ScoreLine
 from charter.domain.findings import Finding
+from charter.reports.json_text import json_text
 
 SCHEMA_ID = "charter.audit/v1"
 
@@ -96,7 +97,7 @@ def _change(fingerprint: str, report: AuditReport) -> str | None:
 
 
 def render_json(document: dict[str, Any]) -> str:
-    return json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"
+    return json_text(document, default=str)
 
 
 def audit_schema() -> dict[str, Any]:

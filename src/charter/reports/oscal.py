@@ -11,13 +11,13 @@ OSCAL models.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections import defaultdict
 from typing import Any
 
 from charter import __version__
 from charter.domain.guidelines import Pack
+from charter.reports.json_text import json_text
 
 OSCAL_VERSION = "1.2.1"
 NS = "https://charter.example/ns/oscal"
@@ -137,4 +137,4 @@ def oscal_document(document: dict[str, Any], packs: list[Pack]) -> dict[str, Any
 
 
 def render_oscal(document: dict[str, Any], packs: list[Pack]) -> str:
-    return json.dumps(oscal_document(document, packs), indent=2, ensure_ascii=False) + "\n"
+    return json_text(oscal_document(document, packs))

@@ -14,13 +14,13 @@ Shape of the log:
 
 from __future__ import annotations
 
-import json
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 from urllib.parse import quote
 
 from charter import __version__
 from charter.domain.guidelines import Pack, Requirement
+from charter.reports.json_text import json_text
 from charter.reports.pack_lookup import RequirementKey, crosswalk_of, requirement_index
 
 SARIF_VERSION = "2.1.0"
@@ -44,7 +44,7 @@ def render_sarif(
     ``WORKSPACE`` base the consumer must supply.
     """
     log = sarif_log(document, packs, workspace_prefix)
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return json_text(log)
 
 
 def sarif_log(

@@ -12,16 +12,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from charter.domain.pii_catalogue import PiiCatalogue
-from charter.privacy.detector import Detector, Match
+from charter.privacy.detector import CompiledPatterns, Detector, Match
 from charter.privacy.text_blocks import TextBlock
 
 _WORKER: dict[str, Detector] = {}
 
 
 def _start_worker(
-    catalogue: PiiCatalogue, entities: list[str] | None, threshold: float, ner: list[Any]
+    catalogue: PiiCatalogue,
+    entities: list[str] | None,
+    threshold: float,
+    ner: list[Any],
+    compiled: CompiledPatterns | None,
 ) -> None:
-    _WORKER["detector"] = Detector(catalogue, entities=entities, threshold=threshold, ner=ner)
+    _WORKER["detector"] = Detector(
+        catalogue, entities=entities, threshold=threshold, ner=ner, compiled=compiled
+    )
 
 
 def _find(data: bytes) -> list[tuple[Any, ...]]:
@@ -40,12 +46,18 @@ class BlockScanner:
     jobs: int = 1
     ner: list[Any] = field(default_factory=list)
     """``NerRecognizer`` plug-ins (each must pickle to reach worker processes)."""
+    compiled: CompiledPatterns | None = None
+    """Where the compiled prefilter database is kept between runs."""
     detector: Detector = field(init=False)
     _pool: Any = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.detector = Detector(
-            self.catalogue, entities=self.entities, threshold=self.threshold, ner=self.ner
+            self.catalogue,
+            entities=self.entities,
+            threshold=self.threshold,
+            ner=self.ner,
+            compiled=self.compiled,
         )
 
     def scan(self, blocks: Iterable[TextBlock]) -> Iterator[tuple[TextBlock, list[Match]]]:
@@ -65,7 +77,13 @@ class BlockScanner:
                 self._pool = ProcessPoolExecutor(
                     max_workers=self.jobs,
                     initializer=_start_worker,
-                    initargs=(self.catalogue, self.entities, self.detector.threshold, self.ner),
+                    initargs=(
+                        self.catalogue,
+                        self.entities,
+                        self.detector.threshold,
+                        self.ner,
+                        self.compiled,
+                    ),
                 )
         pending: deque[tuple[TextBlock, Future[list[tuple[Any, ...]]]]] = deque()
         for block in blocks:

@@ -17,7 +17,7 @@ from pathlib import Path
 from charter.domain.errors import InputError
 from charter.privacy.text_blocks import TextBlock
 
-BLOCK_BYTES = 8 * 1024 * 1024
+BLOCK_BYTES = 2 * 1024 * 1024
 OVERLAP = 4096
 """Longer than any value a recognizer looks for, so a value cut by a piece boundary is
 whole in one of the two pieces."""
