@@ -22,7 +22,7 @@ import hashlib
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple, Protocol
 
 from charter.domain.pii_catalogue import PiiCatalogue, Recognizer
@@ -58,6 +58,24 @@ class NerRecognizer(Protocol):
     def find(self, text: str) -> list[Match]:
         """Matches with character offsets in ``text`` and scores in [0, 1]."""
         ...
+
+
+class _Plan(NamedTuple):
+    """What the scoring loop reads of one recognizer (``Detector._score_windows``)."""
+
+    pattern: re.Pattern[str]
+    validate: Callable[[str], bool | None]
+    entity: str
+    name: str
+    base: float
+    validated: float
+    needs_context: bool
+    certain: bool
+    """Validated at 1.0 whatever the context: its surroundings go unread."""
+    best: float
+    """The highest score it can have before context."""
+    context: re.Pattern[str] | None
+    negative: re.Pattern[str] | None
 
 
 class CompiledPatterns(Protocol):
@@ -101,6 +119,26 @@ class Detector:
             for r in self.recognizers
         ]
         self._negative = [_words_pattern(r.negative_context) for r in self.recognizers]
+        self._plans = [
+            _Plan(
+                self._patterns[i],
+                VALIDATORS[r.validator],
+                r.entity,
+                r.id,
+                r.score,
+                r.validated_score,
+                self._needs_context[i],
+                r.validated_score >= 1.0 and not r.negative_context,
+                max(r.score, r.validated_score if r.validator != "none" else 0.0),
+                self._context[i],
+                self._negative[i],
+            )
+            for i, r in enumerate(self.recognizers)
+        ]
+        self._context_rule = (
+            catalogue.context_words_before, catalogue.context_words_after,
+            catalogue.context_boost, catalogue.context_floor, catalogue.negative_penalty,
+        )  # fmt: skip
         # One database: the prefilters (ids 0..n-1), then the context words of every
         # recognizer that needs them to reach the threshold (ids n+i), found in the same pass.
         count = len(self.recognizers)
@@ -163,12 +201,9 @@ class Detector:
                 if not hints:
                     continue  # only a context word could lift these over the threshold
             width = self.recognizers[index].max_length + 1
-            lows, highs = _windows(byte_ends, width, hints, reach)
-            highs = highs.clip(max=len(raw))  # the sentinel's end is the block's end
+            lows, highs = _windows(byte_ends, width, len(raw), hints, reach)
             if char_at is not None:
                 lows, highs = char_at[lows].tolist(), char_at[highs].tolist()
-            else:
-                lows, highs = lows.tolist(), highs.tolist()
             self._score_windows(index, text, lows, highs, found)
         return _resolve(found)
 
@@ -176,23 +211,11 @@ class Detector:
         self, index: int, text: str, lows: list[int], highs: list[int], found: list[Match]
     ) -> None:
         """Run recognizer ``index``'s exact pattern in each window and append what passes
-        its validator and context to ``found`` (the hot loop: attributes read once)."""
-        recognizer = self.recognizers[index]
-        pattern = self._patterns[index]
-        validate = VALIDATORS[recognizer.validator]
-        entity, name = recognizer.entity, recognizer.id
-        base, validated = recognizer.score, recognizer.validated_score
+        its validator and context to ``found`` (the hot loop: settings read once)."""
+        (pattern, validate, entity, name, base, validated, needs_context, certain, best,
+         context, negative) = self._plans[index]  # fmt: skip
         threshold = self.threshold
-        needs_context = self._needs_context[index]
-        # validated and certain whatever the context: no need to read the surroundings
-        certain = validated >= 1.0 and not recognizer.negative_context
-        best = max(base, validated if recognizer.validator != "none" else 0.0)
-        context, negative = self._context[index], self._negative[index]
-        catalogue = self.catalogue
-        words_before, words_after = catalogue.context_words_before, catalogue.context_words_after
-        boost, floor, penalty = (
-            catalogue.context_boost, catalogue.context_floor, catalogue.negative_penalty,
-        )  # fmt: skip
+        words_before, words_after, boost, floor, penalty = self._context_rule
         for match in _in_windows(pattern, text, lows, highs):
             value = match.group()
             verdict: bool | None = None
@@ -319,12 +342,15 @@ def _surroundings(text: str, start: int, end: int, before: int, after: int) -> t
 
 
 def _windows(
-    ends: list[int], width: int, hints: list[int] | None = None, reach: int = 0
-) -> tuple[Any, Any]:
-    """``[end - width, end]`` around each candidate end (byte offsets), overlapping ones
-    merged; with ``hints`` (context-word ends), only windows with one within ``reach``
-    bytes. Returns the windows' starts and ends (vectorised: a block of chat has tens of
-    thousands of candidates)."""
+    ends: list[int], width: int, size: int, hints: list[int] | None = None, reach: int = 0
+) -> tuple[list[int], list[int]]:
+    """``[end - width, end]`` around each candidate end (byte offsets, clipped to
+    ``[0, size]``), overlapping ones merged; with ``hints`` (context-word ends), only windows
+    with one within ``reach`` bytes. Returns the windows' starts and ends. Vectorised for
+    a block (a block of chat has tens of thousands of candidates), in plain Python for a
+    line or a cell (numpy's call overhead would dominate)."""
+    if len(ends) < _VECTORISE:
+        return _few_windows(ends, width, size, hints, reach)
     import numpy as np
 
     stops = np.sort(np.array(ends, dtype=np.int64))
@@ -342,7 +368,35 @@ def _windows(
         keep = near[np.minimum(at, len(near) - 1)] <= highs + reach
         keep &= at < len(near)
         lows, highs = lows[keep], highs[keep]
-    return lows, highs
+    return lows.tolist(), highs.clip(max=size).tolist()
+
+
+_VECTORISE = 64
+"""Candidates of one recognizer from which numpy merges the windows."""
+
+
+def _few_windows(
+    ends: list[int], width: int, size: int, hints: list[int] | None, reach: int
+) -> tuple[list[int], list[int]]:
+    """``_windows`` for a handful of candidates."""
+    lows: list[int] = []
+    highs: list[int] = []
+    for end in sorted(ends):
+        if highs and end - width <= highs[-1]:
+            highs[-1] = end
+        else:
+            lows.append(max(end - width, 0))
+            highs.append(end)
+    if hints is not None:
+        near = sorted(hints)
+        kept = [
+            (low, high)
+            for low, high in zip(lows, highs, strict=True)
+            if (at := bisect.bisect_left(near, low - reach)) < len(near)
+            and near[at] <= high + reach
+        ]
+        lows, highs = [low for low, _ in kept], [high for _, high in kept]
+    return lows, [min(high, size) for high in highs]
 
 
 def _char_offsets(raw: bytes) -> Any:
