@@ -5,12 +5,16 @@ where a candidate ends.
    DFA engine: linear time, no backtracking, so no input can make it slow). One pass over
    a block of bytes reports where candidates end.
 2. **Exact match.** For each recognizer, the windows ``[end - max_length, end]`` around its
-   candidates are merged and its Python pattern runs there only.
+   candidates are merged and its Python pattern runs there only; each match is taken
+   again with the rest of the text in sight (a look-ahead may need more than the window).
 3. **Validate and score.** The validator confirms, rejects or leaves the base score;
    whole-word context words in the few words before (and after) the match raise it
    (Presidio's rule), negative context words before it lower it; both can apply
    (docs/privacy.md has the rule and the numbers).
-4. **Resolve overlaps.** Of overlapping matches the higher score wins, then the longer.
+4. **Resolve overlaps.** Of overlapping matches the higher score wins, then the longer,
+   then the earlier; an exact tie goes to the entity, then the recognizer, named first.
+
+A compiled prefilter database can be kept between runs (``CompiledPatterns``, an adapter).
 
 A block is bytes (UTF-8); offsets come back as character offsets in the decoded block.
 """
@@ -110,28 +114,23 @@ class Detector:
         ]
         self.catalogue = catalogue
         self.threshold = catalogue.threshold if threshold is None else threshold
-        self._patterns = [
-            re.compile(r.pattern, re.IGNORECASE if r.caseless else 0) for r in self.recognizers
-        ]
-        self._context = [_words_pattern(r.context) for r in self.recognizers]
-        self._needs_context = [
+        needs_context = [
             max(r.score, r.validated_score if r.validator != "none" else 0.0) < self.threshold
             for r in self.recognizers
         ]
-        self._negative = [_words_pattern(r.negative_context) for r in self.recognizers]
         self._plans = [
             _Plan(
-                self._patterns[i],
+                re.compile(r.pattern, re.IGNORECASE if r.caseless else 0),
                 VALIDATORS[r.validator],
                 r.entity,
                 r.id,
                 r.score,
                 r.validated_score,
-                self._needs_context[i],
+                needs_context[i],
                 r.validated_score >= 1.0 and not r.negative_context,
                 max(r.score, r.validated_score if r.validator != "none" else 0.0),
-                self._context[i],
-                self._negative[i],
+                _words_pattern(r.context),
+                _words_pattern(r.negative_context),
             )
             for i, r in enumerate(self.recognizers)
         ]
@@ -146,7 +145,7 @@ class Detector:
         ids = list(range(count))
         flags = [hyperscan.HS_FLAG_CASELESS if r.caseless else 0 for r in self.recognizers]
         for index, recognizer in enumerate(self.recognizers):
-            if self._needs_context[index] and recognizer.context:
+            if needs_context[index] and recognizer.context:
                 expressions.append(_hyperscan_words(recognizer.context))
                 ids.append(count + index)
                 flags.append(hyperscan.HS_FLAG_CASELESS)
@@ -196,7 +195,7 @@ class Detector:
             if index >= count:
                 continue  # context-word hits, read below
             hints = None
-            if self._needs_context[index]:
+            if self._plans[index].needs_context:
                 hints = ends.get(count + index)
                 if not hints:
                     continue  # only a context word could lift these over the threshold
