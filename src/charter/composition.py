@@ -335,7 +335,9 @@ def personal_data_scans(ws: Workspace, engine: IbisScanner) -> PersonalDataScans
     def key() -> bytes:
         return _hmac(ws.config.partner.id)[0]
 
-    return PersonalDataScans(catalogue, pii_block_reader(), engine.table_text, detector.scan, key)
+    return PersonalDataScans(
+        catalogue, pii_block_reader(), engine.table_text, detector.scan, detector.scan_counting, key
+    )
 
 
 def hmac_key(workspace_dir: Path | None) -> tuple[bytes, str]:

@@ -30,7 +30,7 @@ def _scan(paths: list[Path], jobs: int = 1, block: int = 3 * OVERLAP, budget: fl
         return scan_text_files(
             paths,
             lambda p: read_blocks(p, block),
-            scanner.scan,
+            scanner.scan_counting,
             KEY,
             entities=scanner.detector.entities,
             threshold=scanner.detector.threshold,
@@ -62,6 +62,41 @@ def test_worker_processes_give_the_same_findings(tmp_path: Path) -> None:
     two = _scan([path], jobs=2).files[0].findings
     assert one == two
     assert len(one) > 500
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_past_the_listing_limit_blocks_come_back_counted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    from collections import Counter
+
+    import charter.services.pii as service
+
+    monkeypatch.setattr(service, "MAX_FINDINGS_PER_FILE", 100)
+    text = "\n".join(line.text for line in generate(6000, seed=8)) + "\n"
+    path = tmp_path / "corpus.txt"
+    path.write_text(text, encoding="utf-8")
+    counted: list[int] = []
+    scanner = BlockScanner(CATALOGUE, jobs=jobs)
+    try:
+
+        def scan_counting(blocks, listing_full):  # type: ignore[no-untyped-def]
+            for block, found in scanner.scan_counting(blocks, listing_full):
+                counted.append(isinstance(found, Counter))
+                yield block, found
+
+        run = scan_text_files(
+            [path], lambda p: read_blocks(p, 3 * OVERLAP), scan_counting, KEY,
+            entities=scanner.detector.entities, threshold=0.5, key_id="t",
+        )  # fmt: skip
+    finally:
+        scanner.close()
+    (result,) = run.files
+    assert result.truncated
+    assert len(result.findings) == 100
+    assert sum(counted) > len(counted) / 2  # most blocks travelled as counts
+    expected = Counter(m.entity for m in scanner.detector.find(text))
+    assert result.counts == expected
 
 
 @pytest.mark.parametrize(
@@ -224,7 +259,7 @@ def test_redaction_across_a_block_cut(tmp_path: Path) -> None:
 
     scanner = BlockScanner(CATALOGUE)
     scan_text_files(
-        [source], lambda p: read_blocks(p, 3 * OVERLAP), scanner.scan, KEY,
+        [source], lambda p: read_blocks(p, 3 * OVERLAP), scanner.scan_counting, KEY,
         entities=scanner.detector.entities, threshold=0.5, key_id="t",
         redaction=Redaction("tag", lambda _p: Sink()),
     )  # fmt: skip

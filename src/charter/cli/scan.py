@@ -572,7 +572,7 @@ def pii(
         run = scan_text_files(
             files,
             composition.pii_block_reader(),
-            scanner.scan,
+            scanner.scan_counting,
             key,
             entities=scanner.detector.entities,
             threshold=scanner.detector.threshold,

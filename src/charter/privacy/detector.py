@@ -345,47 +345,19 @@ def _windows(
 ) -> tuple[list[int], list[int]]:
     """``[end - width, end]`` around each candidate end (byte offsets, clipped to
     ``[0, size]``), overlapping ones merged; with ``hints`` (context-word ends), only windows
-    with one within ``reach`` bytes. Returns the windows' starts and ends. Vectorised for
-    a block (a block of chat has tens of thousands of candidates), in plain Python for a
-    line or a cell (numpy's call overhead would dominate)."""
-    if len(ends) < _VECTORISE:
-        return _few_windows(ends, width, size, hints, reach)
-    import numpy as np
-
-    stops = np.sort(np.array(ends, dtype=np.int64))
-    starts = np.maximum(stops - width, 0)
-    # a window opens where it starts after the previous candidate's end
-    opens = np.empty(len(stops), dtype=bool)
-    opens[0] = True
-    np.greater(starts[1:], stops[:-1], out=opens[1:])
-    first = np.flatnonzero(opens)
-    lows = starts[first]
-    highs = stops[np.append(first[1:] - 1, len(stops) - 1)]
-    if hints is not None:
-        near = np.sort(np.array(hints, dtype=np.int64))
-        at = np.searchsorted(near, lows - reach)
-        keep = near[np.minimum(at, len(near) - 1)] <= highs + reach
-        keep &= at < len(near)
-        lows, highs = lows[keep], highs[keep]
-    return lows.tolist(), highs.clip(max=size).tolist()
-
-
-_VECTORISE = 64
-"""Candidates of one recognizer from which numpy merges the windows."""
-
-
-def _few_windows(
-    ends: list[int], width: int, size: int, hints: list[int] | None, reach: int
-) -> tuple[list[int], list[int]]:
-    """``_windows`` for a handful of candidates."""
+    with one within ``reach`` bytes. Returns the windows' starts and ends. Plain Python:
+    numpy merges a block's windows faster, but importing it costs each worker process more
+    than that saves on a 100 MB file."""
     lows: list[int] = []
     highs: list[int] = []
+    last = -1  # the current window's end (none yet)
     for end in sorted(ends):
-        if highs and end - width <= highs[-1]:
-            highs[-1] = end
+        if highs and end - width <= last:
+            highs[-1] = last = end
         else:
-            lows.append(max(end - width, 0))
+            lows.append(end - width if end > width else 0)
             highs.append(end)
+            last = end
     if hints is not None:
         near = sorted(hints)
         kept = [
@@ -395,7 +367,9 @@ def _few_windows(
             and near[at] <= high + reach
         ]
         lows, highs = [low for low, _ in kept], [high for _, high in kept]
-    return lows, [min(high, size) for high in highs]
+    if highs and highs[-1] > size:
+        highs[-1] = size  # only the last can reach past the end (the sentinel)
+    return lows, highs
 
 
 def _char_offsets(raw: bytes) -> Any:

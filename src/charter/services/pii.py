@@ -32,6 +32,12 @@ from charter.privacy.masking import digest, preview, replacement
 from charter.privacy.text_blocks import CellBlock, TableText, TextBlock, located
 
 Scan = Callable[[Iterable[TextBlock]], Iterator[tuple[TextBlock, list[Match]]]]
+CountingScan = Callable[
+    [Iterable[TextBlock], Callable[[TextBlock], bool]],
+    Iterator[tuple[TextBlock, list[Match] | Counter[str]]],
+]
+"""A ``Scan`` that sends back, for each block ``counted(block)`` is true for when it goes
+out, the entities of its matches counted instead of the matches."""
 
 
 class RedactionSink(Protocol):
@@ -56,7 +62,7 @@ class Redaction:
 def scan_text_files(
     paths: Sequence[Path],
     read_blocks: Callable[[Path], Iterator[TextBlock]],
-    scan: Scan,
+    scan: CountingScan,
     key: bytes,
     *,
     entities: list[str],
@@ -84,18 +90,17 @@ def scan_text_files(
         try:
             with ExitStack() as stack:
                 copy = stack.enter_context(redaction.copy_for(path)) if redaction else None
-                for block, matches in scan(read_blocks(path)):
-                    if copy is not None and redaction is not None:
-                        skip = _write_redacted(copy, block, matches, redaction.mode, key, skip)
-                    if result.truncated:  # the listing is full: count, locate nothing
-                        result.counts.update(
-                            m.entity
-                            for m in matches
-                            if block.report_from <= m.start < block.report_until
-                        )
+
+                def listing_full(_block: TextBlock, result: PiiFileResult = result) -> bool:
+                    return result.truncated and redaction is None  # a copy needs the matches
+
+                for block, found in scan(read_blocks(path), listing_full):
+                    if isinstance(found, Counter):  # the listing was full when it went out
+                        result.counts.update(found)
                     else:
-                        for line, start, end, match in located(block, matches):
-                            _record(result, key, match, start, end, line=line)
+                        if copy is not None and redaction is not None:
+                            skip = _write_redacted(copy, block, found, redaction.mode, key, skip)
+                        _take(result, key, block, found)
                     if progress is not None:
                         progress(block.end_offset - done)
                     done = block.end_offset
@@ -114,6 +119,18 @@ def scan_text_files(
             result.message = str(exc)
         results.append(result)
     return PiiRun(results, entities, threshold, key_id, time.perf_counter() - started)
+
+
+def _take(result: PiiFileResult, key: bytes, block: TextBlock, matches: list[Match]) -> None:
+    """Count and list the matches a block of a text file reports (only count them once
+    the file's listing is full)."""
+    if result.truncated:
+        result.counts.update(
+            m.entity for m in matches if block.report_from <= m.start < block.report_until
+        )
+        return
+    for line, start, end, match in located(block, matches):
+        _record(result, key, match, start, end, line=line)
 
 
 def _record(
@@ -301,6 +318,7 @@ class PersonalDataScans:
     read_blocks: Callable[[Path], Iterator[TextBlock]]
     table_text: Callable[[str, tuple[str, ...], int | None], TableText]
     scan: Scan
+    scan_counting: CountingScan
     key_of: Callable[[], bytes]
     """The workspace's HMAC key, made on first use (an audit that scans nothing makes none)."""
     sample_rows: int = 10_000
@@ -311,7 +329,8 @@ class PersonalDataScans:
         missing = [p for p in paths if p not in self._files]
         if missing:
             run = scan_text_files(
-                missing, self.read_blocks, self.scan, self.key_of(), entities=[], threshold=0.0,
+                missing, self.read_blocks, self.scan_counting, self.key_of(), entities=[],
+                threshold=0.0,
                 key_id="",
             )  # fmt: skip
             self._files.update(zip(missing, run.files, strict=True))

@@ -5,11 +5,11 @@ memory stays bounded however large the file."""
 from __future__ import annotations
 
 import multiprocessing
-from collections import deque
-from collections.abc import Iterable, Iterator
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from charter.domain.pii_catalogue import PiiCatalogue
 from charter.privacy.detector import CompiledPatterns, Detector, Match
@@ -28,6 +28,13 @@ def _start_worker(
     _WORKER["detector"] = Detector(
         catalogue, entities=entities, threshold=threshold, ner=ner, compiled=compiled
     )
+
+
+def _count(data: bytes, report_from: int, report_until: int) -> Counter[str]:
+    """The block's matches that it reports, counted by entity: all a file's result needs
+    once its listing is full, and far less to send back than the matches."""
+    found = _WORKER["detector"].find(data.decode("utf-8"), data)
+    return Counter(m.entity for m in found if report_from <= m.start < report_until)
 
 
 def _find(data: bytes) -> list[tuple[Any, ...]]:
@@ -61,10 +68,51 @@ class BlockScanner:
         )
 
     def scan(self, blocks: Iterable[TextBlock]) -> Iterator[tuple[TextBlock, list[Match]]]:
+        """Each block with its matches, in order."""
+        for block, found in self._run(blocks, None):
+            yield block, cast("list[Match]", found)
+
+    def scan_counting(
+        self, blocks: Iterable[TextBlock], counted: Callable[[TextBlock], bool]
+    ) -> Iterator[tuple[TextBlock, list[Match] | Counter[str]]]:
+        """Like ``scan``, but a block for which ``counted(block)`` is true when it is sent
+        (a file whose listing is full) comes back with the entities of the matches it
+        reports, counted, instead of the matches."""
+        return self._run(blocks, counted)
+
+    def _run(
+        self, blocks: Iterable[TextBlock], counted: Callable[[TextBlock], bool] | None
+    ) -> Iterator[tuple[TextBlock, list[Match] | Counter[str]]]:
         if self.jobs <= 1:
             for block in blocks:
-                yield block, self.detector.find(block.text, block.data)
+                found = self.detector.find(block.text, block.data)
+                if counted is not None and counted(block):
+                    yield (
+                        block,
+                        Counter(
+                            m.entity
+                            for m in found
+                            if block.report_from <= m.start < block.report_until
+                        ),
+                    )
+                else:
+                    yield block, found
             return
+        pool = self._start_pool()
+        pending: deque[tuple[TextBlock, Future[Any]]] = deque()
+        for block in blocks:
+            work: Future[Any] = (
+                pool.submit(_count, block.data, block.report_from, block.report_until)
+                if counted is not None and counted(block)
+                else pool.submit(_find, block.data)
+            )
+            pending.append((block, work))
+            if len(pending) >= 2 * self.jobs:
+                yield _received(*pending.popleft())
+        while pending:
+            yield _received(*pending.popleft())
+
+    def _start_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
             if "fork" in multiprocessing.get_all_start_methods():
                 # Forked workers inherit this process's compiled detector (Hyperscan
@@ -85,17 +133,15 @@ class BlockScanner:
                         self.compiled,
                     ),
                 )
-        pending: deque[tuple[TextBlock, Future[list[tuple[Any, ...]]]]] = deque()
-        for block in blocks:
-            pending.append((block, self._pool.submit(_find, block.data)))
-            if len(pending) >= 2 * self.jobs:
-                done, future = pending.popleft()
-                yield done, list(map(Match._make, future.result()))
-        while pending:
-            done, future = pending.popleft()
-            yield done, list(map(Match._make, future.result()))
+        return cast("ProcessPoolExecutor", self._pool)
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
+
+
+def _received(block: TextBlock, work: Future[Any]) -> tuple[TextBlock, list[Match] | Counter[str]]:
+    """A block and what its worker sent back: counts as they are, matches named again."""
+    found = work.result()
+    return block, found if isinstance(found, Counter) else list(map(Match._make, found))
