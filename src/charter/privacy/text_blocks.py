@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from charter.privacy.detector import Match
@@ -65,3 +66,9 @@ def located(block: TextBlock, matches: list[Match]) -> list[tuple[int, int, int,
         start = match.start - line_start + offset
         result.append((line, start, start + match.end - match.start, match))
     return result
+
+
+def reported_counts(matches: Iterable[Match], report_from: int, report_until: int) -> Counter[str]:
+    """The entities of the matches a block reports (those starting in ``[report_from,
+    report_until)``), counted."""
+    return Counter(m.entity for m in matches if report_from <= m.start < report_until)

@@ -29,7 +29,13 @@ from charter.domain.pii_catalogue import PiiCatalogue
 from charter.metrics.intervals import wilson
 from charter.privacy.detector import Match
 from charter.privacy.masking import digest, preview, replacement
-from charter.privacy.text_blocks import CellBlock, TableText, TextBlock, located
+from charter.privacy.text_blocks import (
+    CellBlock,
+    TableText,
+    TextBlock,
+    located,
+    reported_counts,
+)
 
 Scan = Callable[[Iterable[TextBlock]], Iterator[tuple[TextBlock, list[Match]]]]
 CountingScan = Callable[
@@ -125,9 +131,7 @@ def _take(result: PiiFileResult, key: bytes, block: TextBlock, matches: list[Mat
     """Count and list the matches a block of a text file reports (only count them once
     the file's listing is full)."""
     if result.truncated:
-        result.counts.update(
-            m.entity for m in matches if block.report_from <= m.start < block.report_until
-        )
+        result.counts.update(reported_counts(matches, block.report_from, block.report_until))
         return
     for line, start, end, match in located(block, matches):
         _record(result, key, match, start, end, line=line)

@@ -13,7 +13,7 @@ from typing import Any, cast
 
 from charter.domain.pii_catalogue import PiiCatalogue
 from charter.privacy.detector import CompiledPatterns, Detector, Match
-from charter.privacy.text_blocks import TextBlock
+from charter.privacy.text_blocks import TextBlock, reported_counts
 
 _WORKER: dict[str, Detector] = {}
 
@@ -34,7 +34,7 @@ def _count(data: bytes, report_from: int, report_until: int) -> Counter[str]:
     """The block's matches that it reports, counted by entity: all a file's result needs
     once its listing is full, and far less to send back than the matches."""
     found = _WORKER["detector"].find(data.decode("utf-8"), data)
-    return Counter(m.entity for m in found if report_from <= m.start < report_until)
+    return reported_counts(found, report_from, report_until)
 
 
 def _find(data: bytes) -> list[tuple[Any, ...]]:
@@ -87,14 +87,7 @@ class BlockScanner:
             for block in blocks:
                 found = self.detector.find(block.text, block.data)
                 if counted is not None and counted(block):
-                    yield (
-                        block,
-                        Counter(
-                            m.entity
-                            for m in found
-                            if block.report_from <= m.start < block.report_until
-                        ),
-                    )
+                    yield block, reported_counts(found, block.report_from, block.report_until)
                 else:
                     yield block, found
             return
