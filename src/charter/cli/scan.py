@@ -316,7 +316,6 @@ def drift(
     (natural log), Wasserstein, KS and chi-square, Evidently's default test per column and
     the share of drifted columns. Exits 1 when a column's PSI or the drifted share breaks
     the guideline pack's threshold."""
-
     from charter import composition
     from charter.cli.common import parse_as_of
     from charter.domain.scans import DriftSpec

@@ -3,7 +3,7 @@ that holds only plain values (a finding, a count table, a list of ids) on one li
 
 A scan can list ten thousand findings: one line each is easier to read and to diff than
 twelve, and it is written by the standard library's C encoder, where ``indent=2`` falls
-back to its pure-Python encoder (ten times slower on such documents).
+back to its pure-Python encoder (twice as slow on a scan's findings).
 """
 
 from __future__ import annotations
