@@ -295,3 +295,20 @@ def shifting_scores(since: date) -> str:
             lines.append(f"{day.isoformat()} 12:00:00,{min(score + shift, 1.0):.2f},{genre}")
         day += timedelta(days=1)
     return "\n".join(lines) + "\n"
+
+
+BACKTRACKING = (
+    "id: pii/backtracking\ntitle: A partner pattern that backtracks without end\n"
+    "extends: pii/default\nsources:\n  - rules: [MEMBER_ID]\n"
+    "    url: https://example.org/member-ids\n    retrieved: 2026-12-06\n"
+    "recognizers:\n  - id: member-id\n    entity: MEMBER_ID\n"
+    "    prefilter: 'M[0-9]+[^0-9]'\n    pattern: 'M(\\d+)+X'\n    score: 0.9\n"
+    "    max_length: 4096\n"
+)
+"""``M(\\d+)+X`` on ``M`` and 40 digits without an ``X`` tries 2^40 ways to split them."""
+
+
+def backtracking_catalogue(tmp_path: Path) -> Path:
+    path = tmp_path / "backtracking.yaml"
+    path.write_text(BACKTRACKING)
+    return path

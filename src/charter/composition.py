@@ -281,6 +281,12 @@ def pii_catalogue(reference: str = "pii/default") -> PiiCatalogue:
     return load_pii_catalogue(reference)
 
 
+def workspace_pii_catalogue(root: Path, config: WorkspaceConfig) -> PiiCatalogue:
+    """The catalogue ``charter.yaml`` names (``privacy.pii_catalogue``), else the built-in."""
+    chosen = config.privacy.pii_catalogue
+    return pii_catalogue(str(root / chosen) if chosen else "pii/default")
+
+
 def pii_block_reader() -> Callable[[Path], Iterator[TextBlock]]:
     """Streams a text file in blocks of whole lines (``InputError`` when it is not text)."""
     from charter.engines.text.text_files import read_blocks
@@ -289,13 +295,20 @@ def pii_block_reader() -> Callable[[Path], Iterator[TextBlock]]:
 
 
 def pii_scanner(
-    catalogue: PiiCatalogue, entities: list[str] | None, threshold: float | None, jobs: int
+    catalogue: PiiCatalogue,
+    entities: list[str] | None,
+    threshold: float | None,
+    jobs: int,
+    pattern_budget: float | None = None,
 ) -> BlockScanner:
-    """The detector over blocks, in ``jobs`` processes."""
+    """The detector over blocks, in ``jobs`` processes; each recognizer under a per-block
+    CPU-time budget (default: the catalogue's)."""
     from charter.engines.text.block_scanner import BlockScanner
     from charter.engines.text.pattern_cache import pattern_cache
 
-    return BlockScanner(catalogue, entities, threshold, jobs, ner_recognizers(), pattern_cache())
+    return BlockScanner(
+        catalogue, entities, threshold, jobs, ner_recognizers(), pattern_cache(), pattern_budget
+    )
 
 
 def redacted_copy(target: Path) -> RedactedCopy:
@@ -329,7 +342,7 @@ def personal_data_scans(ws: Workspace, engine: IbisScanner) -> PersonalDataScans
     from charter.engines.text.pattern_cache import pattern_cache
     from charter.services.pii import PersonalDataScans
 
-    catalogue = pii_catalogue()
+    catalogue = workspace_pii_catalogue(ws.root, ws.config)
     detector = BlockScanner(catalogue, ner=ner_recognizers(), compiled=pattern_cache())
 
     def key() -> bytes:

@@ -141,3 +141,64 @@ def test_a_corrupt_table_is_an_error_and_the_others_are_scanned(tmp_path: Path) 
     assert files["broken.parquet"]["status"] == "error"
     assert str(corrupt) in files["broken.parquet"]["message"]
     assert files["known-issues.parquet"]["status"] == "complete"
+
+
+def test_a_pattern_past_its_budget_leaves_text_and_tables_incomplete(tmp_path: Path) -> None:
+    from support import backtracking_catalogue
+
+    env = {"CHARTER_CONFIG_DIR": str(tmp_path / "cfg")}
+    hostile = "member M" + "1" * 40 + " wrote"
+    chat = tmp_path / "chat.txt"
+    chat.write_text(f"User: mail ana.ruiz@kinomail.de\nUser: {hostile}\n")
+    table = tmp_path / "tickets.csv"
+    table.write_text(f"ticket,note\n1,mail ana.ruiz@kinomail.de\n2,{hostile}\n")
+    out = tmp_path / "out"
+    result = run_cli(
+        "scan", "pii", str(chat), str(table), "--catalogue",
+        str(backtracking_catalogue(tmp_path)), "--pattern-budget", "0.3", "--redact", str(out),
+        "--format", "json", env=env,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    files = {Path(f["path"]).name: f for f in json.loads(result.stdout)["files"]}
+    assert files["chat.txt"]["status"] == "incomplete"
+    assert "pattern 'member-id' ran past its time budget of 0.3 s" in files["chat.txt"]["message"]
+    assert "on lines 1 to 2" in files["chat.txt"]["message"]
+    assert files["tickets.csv"]["status"] == "incomplete"
+    assert "on column 'note', rows 1 to 2" in files["tickets.csv"]["message"]
+    assert json.loads(result.stdout)["summary"]["incomplete"] == 2
+    assert not out.exists() or not any(out.rglob("*.*"))  # no copy of an incomplete file
+    assert "kinomail" not in result.stdout + result.stderr
+
+
+def test_the_workspace_names_its_own_pii_catalogue(tmp_path: Path) -> None:
+    from support import minimal_workspace_files, write_workspace
+
+    env = {"CHARTER_CONFIG_DIR": str(tmp_path / "cfg")}
+    files = minimal_workspace_files()
+    files["charter.yaml"]["privacy"] = {"pii_catalogue": "privacy/member-ids.yaml"}
+    own = ROOT / "tests/checks/privacy/pii_in_text/overlay/privacy/member-ids.yaml"
+    files["privacy/member-ids.yaml"] = own.read_text()
+    root = write_workspace(tmp_path / "ws", files)
+    chat = tmp_path / "chat.txt"
+    chat.write_text("User: profile NW-48213377 still shows the old plan\n")
+    found = run_cli("scan", "pii", str(chat), "--workspace", str(root), "-f", "json", env=env)
+    assert found.returncode == 1, found.stderr
+    (entry,) = json.loads(found.stdout)["files"]
+    assert [(f["entity"], f["start"]) for f in entry["findings"]] == [("ACCOUNT_ID", 14)]
+    # --catalogue still wins, and without the workspace the built-in catalogue applies
+    builtin = run_cli("scan", "pii", str(chat), "--workspace", str(root), "--catalogue",
+                      "pii/default", env=env)  # fmt: skip
+    assert builtin.returncode == 0, builtin.stderr
+    assert run_cli("scan", "pii", str(chat), env=env).returncode == 0
+    assert run_cli("validate", str(root), env=env).returncode == 0
+    # a broken catalogue is one located line from validate, audit and scan, nothing stored
+    (root / "privacy/member-ids.yaml").write_text(
+        own.read_text().replace("'NW-[0-9]{8}[^0-9]'", "'NW-(?=[0-9])'")
+    )
+    for command in (("validate", str(root)), ("audit", str(root)),
+                    ("scan", "pii", str(chat), "--workspace", str(root))):  # fmt: skip
+        broken = run_cli(*command, env=env)
+        assert broken.returncode == 2, (command, broken.stderr)
+        (line,) = broken.stderr.strip().splitlines()
+        assert "member-ids.yaml:12:5: recognizers.0.prefilter: not a pattern" in line, line
+    assert not (root / ".charter").exists()

@@ -12,6 +12,7 @@ from charter.guidelines.profiles import load_pii_catalogue
 from charter.privacy.corpus import generate
 from charter.privacy.detector import Detector, Match
 from charter.privacy.evaluation import score
+from support import BACKTRACKING, backtracking_catalogue
 
 CATALOGUE = load_pii_catalogue("pii/default")
 SIX = ("EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "US_SSN", "IP_ADDRESS")
@@ -150,6 +151,13 @@ def test_a_partner_catalogue_extends_the_default(tmp_path: Path) -> None:
     assert "broken.yaml:" in str(caught.value)
     assert "broken.yaml:13:5: recognizers.0.pattern" in str(caught.value)
     assert "regular expression" in str(caught.value)
+    for prefilter, reason in (("NW-(?=[0-9])", "Zero-width"), ("[0-9]*", "empty")):
+        broken.write_text(own.read_text().replace("'NW-[0-9]{8}[^0-9]'", f"'{prefilter}'"))
+        with pytest.raises(InputError) as caught:
+            load_pii_catalogue(str(broken))
+        message = str(caught.value)
+        assert "broken.yaml:12:5: recognizers.0.prefilter: not a pattern" in message
+        assert reason in message
 
 
 class _WholeText(Detector):
@@ -210,3 +218,41 @@ def test_luhn_agrees_with_python_stdnum() -> None:
     for _ in range(20_000):
         digits = "".join(rng.choice("0123456789") for _ in range(rng.randint(1, 19)))
         assert luhn(digits) == reference.is_valid(digits), digits
+
+
+def test_a_pattern_past_its_budget_is_stopped_and_named(tmp_path: Path) -> None:
+    import time
+
+    from charter.engines.text.pattern_clock import CpuTimeClock
+    from charter.privacy.detector import PatternTimeoutError
+
+    catalogue = load_pii_catalogue(str(backtracking_catalogue(tmp_path)))
+    detector = Detector(catalogue, clock=CpuTimeClock(), pattern_budget=0.3)
+    assert detector.find("member M123X wrote from ana.lind@proton.me") == [
+        Match(7, 12, "MEMBER_ID", 0.9, "member-id", "M123X"),
+        Match(24, 42, "EMAIL_ADDRESS", 1.0, "email", "ana.lind@proton.me"),
+    ]
+    started = time.process_time()
+    with pytest.raises(PatternTimeoutError) as caught:
+        detector.find("ana.lind@proton.me then M" + "1" * 40 + " end")
+    spent = time.process_time() - started
+    assert caught.value.recognizer == "member-id"
+    assert 0.3 <= spent < 3
+    assert "pattern 'member-id' ran past its time budget of 0.3 s of CPU time" in str(caught.value)
+    # The clock is disarmed after each recognizer: the next scan runs as if nothing happened.
+    assert [m.entity for m in detector.find("mail ana.lind@proton.me")] == ["EMAIL_ADDRESS"]
+    busy = time.process_time()  # past the 0.3 s: no armed timer is left to fire
+    while time.process_time() - busy < 0.5:
+        pass
+
+
+def test_the_budget_comes_from_the_catalogue(tmp_path: Path) -> None:
+    assert CATALOGUE.pattern_budget == 5
+    assert Detector(CATALOGUE).pattern_budget == 5
+    assert Detector(CATALOGUE, pattern_budget=0.5).pattern_budget == 0.5
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BACKTRACKING + "pattern_budget: 0\n")
+    with pytest.raises(InputError) as caught:
+        load_pii_catalogue(str(bad))
+    assert "bad.yaml:" in str(caught.value)
+    assert "pattern_budget" in str(caught.value)

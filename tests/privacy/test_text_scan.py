@@ -5,11 +5,13 @@ any output."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from charter.domain.errors import InputError
+from charter.domain.pii_catalogue import PiiCatalogue
 from charter.engines.text.block_scanner import BlockScanner
 from charter.engines.text.text_files import OVERLAP, read_blocks
 from charter.guidelines.profiles import load_pii_catalogue
@@ -17,15 +19,23 @@ from charter.privacy.corpus import generate
 from charter.privacy.masking import digest
 from charter.reports.pii_documents import pii_document, render_pii_table
 from charter.reports.pii_html import render_pii_html
-from charter.services.pii import scan_text_files
-from support import run_cli
+from charter.services.pii import Redaction, scan_text_files
+from support import backtracking_catalogue, run_cli
 
 KEY = bytes(range(32))
 CATALOGUE = load_pii_catalogue()
 
 
-def _scan(paths: list[Path], jobs: int = 1, block: int = 3 * OVERLAP, budget: float | None = None):  # type: ignore[no-untyped-def]
-    scanner = BlockScanner(CATALOGUE, jobs=jobs)
+def _scan(  # type: ignore[no-untyped-def]
+    paths: list[Path],
+    jobs: int = 1,
+    block: int = 3 * OVERLAP,
+    budget: float | None = None,
+    catalogue: PiiCatalogue = CATALOGUE,
+    pattern_budget: float | None = None,
+    redaction: Redaction | None = None,
+):
+    scanner = BlockScanner(catalogue, jobs=jobs, pattern_budget=pattern_budget)
     try:
         return scan_text_files(
             paths,
@@ -36,6 +46,7 @@ def _scan(paths: list[Path], jobs: int = 1, block: int = 3 * OVERLAP, budget: fl
             threshold=scanner.detector.threshold,
             key_id="test",
             budget_seconds=budget,
+            redaction=redaction,
         )
     finally:
         scanner.close()
@@ -129,6 +140,38 @@ def test_a_spent_budget_marks_the_file_incomplete(tmp_path: Path) -> None:
     assert result.status == "incomplete"
     assert 0 < result.scanned_bytes < path.stat().st_size
     assert "time budget" in str(result.message)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_pattern_past_its_budget_leaves_the_file_incomplete(tmp_path: Path, jobs: int) -> None:
+    from charter.engines.text.redacted_copies import RedactedCopy
+
+    lines = [f"User: filler line {i} mail jane.roe@gmail.com" for i in range(2000)]
+    lines[1500] = "User: member M" + "1" * 40 + " wrote"  # 2^40 ways for M(\d+)+X to fail
+    path = tmp_path / "chat.txt"
+    path.write_text("\n".join(lines) + "\n")
+    clean = tmp_path / "clean.txt"
+    clean.write_text("User: member M123X here\n")
+    catalogue = load_pii_catalogue(str(backtracking_catalogue(tmp_path)))
+    copies = tmp_path / "copies"
+    redaction = Redaction("tag", lambda p: RedactedCopy(copies / p.name))
+    run = _scan([path, clean], jobs, catalogue=catalogue, pattern_budget=0.3, redaction=redaction)
+    stopped, scanned = run.files
+    assert stopped.status == "incomplete"
+    message = str(stopped.message)
+    assert message.startswith(f"{path}: pattern 'member-id' ran past its time budget of 0.3 s")
+    found = re.search(r" on lines ([\d,]+) to ([\d,]+);", message)
+    assert found is not None, message
+    block_lines = [int(n.replace(",", "")) for n in found.groups()]
+    assert block_lines[0] <= 1501 <= block_lines[1]  # the block holding the hostile line
+    # every block before it was scanned: its findings are kept, the bytes are counted
+    assert 0 < stopped.scanned_bytes < path.stat().st_size
+    assert len(stopped.findings) == block_lines[0] - 1
+    assert f"scanned {stopped.scanned_bytes:,} of" in message
+    assert not (copies / "chat.txt").exists()  # no half-redacted copy
+    assert scanned.status == "complete"
+    assert [f.entity for f in scanned.findings] == ["MEMBER_ID"]
+    assert (copies / "clean.txt").read_text() == "User: member <MEMBER_ID> here\n"
 
 
 def test_no_raw_value_reaches_any_output(tmp_path: Path) -> None:

@@ -83,6 +83,7 @@ def audit(
         workspace.people, acting, os.environ.get("CHARTER_USER"), composition.git_email(directory)
     )
     scanner = composition.scanner(engine, progress=True)
+    personal_data = composition.personal_data_scans(workspace, scanner)  # input errors first
     runs = composition.run_store(directory) if store else None
     issues = composition.issue_store(directory) if store else None
     register = (
@@ -100,7 +101,7 @@ def audit(
         actor=actor,
         scanner=scanner,
         deliverables=composition.deliverables(),
-        personal_data=composition.personal_data_scans(workspace, scanner),
+        personal_data=personal_data,
         issues=register,
         monitored_on=monitored_on,
     )

@@ -94,11 +94,12 @@ def run(
     secrets = secrets_of(workspace, os.environ) if webhooks else {}
     partner = workspace.config.partner.id
 
+    scanner = composition.scanner(engine, progress=True)
+    personal_data = composition.personal_data_scans(workspace, scanner)  # input errors first
     store = composition.monitoring_store(directory)
     runs = composition.run_store(directory)
     issues = composition.issue_store(directory)
     deliveries = composition.delivery_log(directory) if webhooks else None
-    scanner = composition.scanner(engine, progress=True)
     outcomes: list[SystemMonitoring] = []
     try:
         stored = store.last_monitored(partner)
@@ -113,7 +114,7 @@ def run(
             actor=actor,
             scanner=scanner,
             deliverables=composition.deliverables(),
-            personal_data=composition.personal_data_scans(workspace, scanner),
+            personal_data=personal_data,
             issues=tuple(issues.by_fingerprint(partner).values()),
         )
         sender = composition.webhook_sender()

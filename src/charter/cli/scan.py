@@ -467,9 +467,13 @@ def pii(
         typer.Option("--threshold", min=0.0, max=1.0, help="Lowest score reported (default 0.5)."),
     ] = None,
     catalogue: Annotated[
-        str,
-        typer.Option("--catalogue", help="pii/default or a catalogue file (own patterns)."),
-    ] = "pii/default",
+        str | None,
+        typer.Option(
+            "--catalogue",
+            help="pii/default or a catalogue file (own patterns); default: the one the "
+            "--workspace's charter.yaml names, else pii/default.",
+        ),
+    ] = None,
     workspace_dir: Annotated[
         Path | None,
         typer.Option(
@@ -483,6 +487,16 @@ def pii(
         float | None,
         typer.Option(
             "--budget", min=0.0, help="Seconds per file; past it the file is 'incomplete'."
+        ),
+    ] = None,
+    pattern_budget: Annotated[
+        float | None,
+        typer.Option(
+            "--pattern-budget",
+            min=0.001,
+            max=3600.0,
+            help="CPU seconds one recognizer may spend on one block (default: the "
+            "catalogue's, 5); past it the file is 'incomplete'.",
         ),
     ] = None,
     redact: Annotated[
@@ -538,7 +552,7 @@ def pii(
 
     wanted = list(_names(entities)) or None
     try:
-        chosen = composition.pii_catalogue(catalogue)
+        chosen = _chosen_catalogue(catalogue, workspace_dir)
         unknown = sorted(set(wanted or ()) - set(chosen.entities))
         if unknown:
             fail_input(
@@ -564,7 +578,7 @@ def pii(
         if any(t.resolve() == f.resolve() for f, t in targets.items()):
             fail_input("--redact: a copy would overwrite its original")
         redaction = Redaction(redact_mode, lambda p: composition.redacted_copy(targets[p]))
-    scanner = composition.pii_scanner(chosen, wanted, threshold, jobs)
+    scanner = composition.pii_scanner(chosen, wanted, threshold, jobs, pattern_budget)
     total = sum(p.stat().st_size for p in files if p.is_file())
     report = composition.byte_progress(total)
     try:
@@ -596,6 +610,17 @@ def pii(
     if summary["errors"]:
         raise typer.Exit(2)
     raise typer.Exit(EXIT_FINDINGS if summary["findings"] or summary["incomplete"] else EXIT_OK)
+
+
+def _chosen_catalogue(catalogue: str | None, workspace_dir: Path | None) -> Any:
+    """``--catalogue``, else the one the workspace's ``charter.yaml`` names, else the
+    built-in."""
+    from charter import composition
+
+    if catalogue is None and workspace_dir is not None:
+        config = composition.workspace_config(workspace_dir)
+        return composition.workspace_pii_catalogue(workspace_dir, config)
+    return composition.pii_catalogue(catalogue or "pii/default")
 
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".csv.gz", ".parquet", ".pq")
@@ -641,6 +666,7 @@ def _redact_tables(run: Any, targets: dict[Path, Path], scan: Any, key: bytes, m
     """A redacted copy of each table scanned completely (an unreadable one gets none)."""
     from charter import composition
     from charter.domain.errors import InputError
+    from charter.privacy.detector import PatternTimeoutError
     from charter.services.pii import cell_redactor
 
     redact = cell_redactor(scan, key, mode)
@@ -652,6 +678,8 @@ def _redact_tables(run: Any, targets: dict[Path, Path], scan: Any, key: bytes, m
             composition.redacted_table(path, targets[path], redact)
         except InputError as exc:
             result.status, result.message = "error", str(exc)
+        except PatternTimeoutError as exc:
+            result.status, result.message = "incomplete", f"{path}: redacted copy: {exc}"
 
 
 def _redaction_targets(paths: list[Path], files: list[Path], out: Path) -> dict[Path, Path]:

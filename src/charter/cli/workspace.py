@@ -35,7 +35,8 @@ def validate(
     directory: WorkspaceDir = Path(),
     output_format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.TABLE,
 ) -> None:
-    """Check a workspace: syntax, schema, ids, references, pinned packs, thresholds.
+    """Check a workspace: syntax, schema, ids, references, pinned packs, thresholds, the
+    PII catalogue it names.
 
     Prints one line per problem (file:line:column: message) and exits 2 if there is any.
     """
@@ -44,6 +45,10 @@ def validate(
 
     workspace = composition.workspace(directory)
     packs = resolve_packs(workspace, composition.pack_library())
+    if workspace.config.privacy.pii_catalogue:
+        composition.workspace_pii_catalogue(
+            workspace.root, workspace.config
+        )  # a located error when it is broken
     held_to = [p.ref for p in packs]
     counts: dict[str, object] = {
         "systems": len(workspace.systems),

@@ -97,6 +97,15 @@ class Webhook(StrictModel):
     ``Retry-After`` header of up to 60 s is honoured instead."""
 
 
+class PrivacySettings(StrictModel):
+    """How the privacy checks look for personal data."""
+
+    pii_catalogue: RelativePath | None = None
+    """A PII catalogue file that ``extends: pii/default`` with the partner's own patterns
+    (account ids, device ids, payment tokens in its platform's formats): the audit's
+    privacy checks and ``charter scan pii --workspace`` use it. Not set: ``pii/default``."""
+
+
 class Alerts(StrictModel):
     webhooks: list[Webhook] = []
     """Where ``charter monitor run`` sends its alerts."""
@@ -115,6 +124,8 @@ class WorkspaceConfig(StrictModel):
     """Trust anchors and record keys for content credentials."""
     alerts: Alerts = Alerts()
     """Webhooks for monitoring alerts."""
+    privacy: PrivacySettings = PrivacySettings()
+    """The PII catalogue the privacy checks use."""
 
 
 class Role(StrEnum):

@@ -86,6 +86,9 @@ class PiiCatalogue(StrictModel):
     """A catalogue whose recognizers come first (a partner file extends ``pii/default``)."""
     threshold: Score = 0.5
     """Matches scoring below this are not reported."""
+    pattern_budget: float = Field(default=5.0, gt=0, le=3600)
+    """CPU seconds one recognizer may spend on one block of text (its exact pattern,
+    validator and context scoring together); past it the file is ``incomplete``."""
     context_boost: Score = 0.35
     context_floor: Score = 0.4
     """With a context word: ``min(1, max(score + boost, floor))`` (Presidio's rule)."""

@@ -15,6 +15,9 @@ where a candidate ends.
    then the earlier; an exact tie goes to the entity, then the recognizer, named first.
 
 A compiled prefilter database can be kept between runs (``CompiledPatterns``, an adapter).
+Each recognizer's steps 2-3 on one block run under a time budget (``PatternClock``, an
+adapter that can interrupt a regular expression): a partner's pattern that backtracks
+without end raises ``PatternTimeoutError`` instead of hanging the scan.
 
 A block is bytes (UTF-8); offsets come back as character offsets in the decoded block.
 """
@@ -82,6 +85,36 @@ class _Plan(NamedTuple):
     negative: re.Pattern[str] | None
 
 
+class PatternTimeoutError(Exception):
+    """A recognizer spent more than its time budget on one block: the block was not fully
+    scanned, so its file is ``incomplete``. ``where`` names the block (set by whoever sent
+    it: lines of a file, rows of a column)."""
+
+    def __init__(self, recognizer: str, seconds: float, where: str = "") -> None:
+        super().__init__(recognizer, seconds, where)
+        self.recognizer = recognizer
+        self.seconds = seconds
+        self.where = where
+
+    def __str__(self) -> str:
+        at = f" on {self.where}" if self.where else " on one block"
+        return (
+            f"pattern '{self.recognizer}' ran past its time budget of {self.seconds:g} s of "
+            f"CPU time{at}"
+        )
+
+
+class PatternClock(Protocol):
+    """Interrupts a recognizer that runs past its budget (an adapter: a CPU-time timer).
+    Between ``arm(seconds)`` and ``disarm()``, once ``seconds`` of CPU time are spent, it
+    raises ``PatternTimeoutError`` wherever the code is, inside a regular expression
+    search included."""
+
+    def arm(self, seconds: float) -> None: ...
+
+    def disarm(self) -> None: ...
+
+
 class CompiledPatterns(Protocol):
     """Where compiled pattern databases are kept between runs, by a digest of what was
     compiled (an adapter: a cache directory). Compiling a catalogue takes longer than
@@ -103,6 +136,8 @@ class Detector:
         threshold: float | None = None,
         ner: Sequence[NerRecognizer] = (),
         compiled: CompiledPatterns | None = None,
+        clock: PatternClock | None = None,
+        pattern_budget: float | None = None,
     ) -> None:
         import hyperscan
 
@@ -114,6 +149,10 @@ class Detector:
         ]
         self.catalogue = catalogue
         self.threshold = catalogue.threshold if threshold is None else threshold
+        self.clock = clock
+        self.pattern_budget = catalogue.pattern_budget if pattern_budget is None else pattern_budget
+        """CPU seconds one recognizer may spend on one block (exact pattern, validator and
+        context together); enforced only with a ``clock``."""
         needs_context = [
             max(r.score, r.validated_score if r.validator != "none" else 0.0) < self.threshold
             for r in self.recognizers
@@ -203,7 +242,16 @@ class Detector:
             lows, highs = _windows(byte_ends, width, len(raw), hints, reach)
             if char_at is not None:
                 lows, highs = char_at[lows].tolist(), char_at[highs].tolist()
-            self._score_windows(index, text, lows, highs, found)
+            if self.clock is None:
+                self._score_windows(index, text, lows, highs, found)
+                continue
+            self.clock.arm(self.pattern_budget)
+            try:
+                self._score_windows(index, text, lows, highs, found)
+            except PatternTimeoutError:
+                raise PatternTimeoutError(self._plans[index].name, self.pattern_budget) from None
+            finally:
+                self.clock.disarm()
         return _resolve(found)
 
     def _score_windows(

@@ -8,6 +8,23 @@ from dataclasses import dataclass, field
 
 from charter.privacy.detector import Match
 
+BLOCK_BYTES = 2 * 1024 * 1024
+"""The most text the detector is handed at once (lines of a file, cells of a column): what
+a recognizer's per-block time budget is measured on, and what bounds memory per worker."""
+
+
+def cell_ranges(sizes: Sequence[int], limit: int = BLOCK_BYTES) -> Iterator[tuple[int, int]]:
+    """``(low, high)`` index ranges of consecutive cells whose bytes, a newline each
+    included, stay within ``limit``: the cells of one block. A larger cell is a block alone."""
+    low, total = 0, 0
+    for index, size in enumerate(sizes):
+        if index > low and total + size + 1 > limit:
+            yield low, index
+            low, total = index, 0
+        total += size + 1
+    if low < len(sizes):
+        yield low, len(sizes)
+
 
 @dataclass(frozen=True)
 class TextBlock:

@@ -2,7 +2,8 @@
 
 Each file streams block by block through the detector; findings keep only a masked preview
 and a keyed digest of what they found. A file that cannot be read is ``error``; one whose
-time budget runs out is ``incomplete`` with the bytes it covered, never a silent pass.
+time budget runs out, or where a recognizer runs past its per-block budget, is
+``incomplete`` with the bytes it covered, never a silent pass.
 """
 
 from __future__ import annotations
@@ -27,12 +28,13 @@ from charter.domain.personal_data import (
 )
 from charter.domain.pii_catalogue import PiiCatalogue
 from charter.metrics.intervals import wilson
-from charter.privacy.detector import Match
+from charter.privacy.detector import Match, PatternTimeoutError
 from charter.privacy.masking import digest, preview, replacement
 from charter.privacy.text_blocks import (
     CellBlock,
     TableText,
     TextBlock,
+    cell_ranges,
     located,
     reported_counts,
 )
@@ -120,6 +122,9 @@ def scan_text_files(
                         raise _BudgetSpentError
         except _BudgetSpentError:
             pass  # the redacted copy, half written, was discarded
+        except PatternTimeoutError as exc:
+            result.status = "incomplete"
+            result.message = f"{path}: {exc}; scanned {done:,} of {size:,} bytes"
         except InputError as exc:
             result.status = "error"
             result.message = str(exc)
@@ -214,6 +219,9 @@ def scan_table(
                     " bytes of text cells"
                 )
                 break
+    except PatternTimeoutError as exc:
+        result.status = "incomplete"
+        result.message = f"{name}: {exc}"
     except InputError as exc:
         result.status = "error"
         result.message = str(exc)
@@ -264,14 +272,26 @@ def cell_redactor(scan: Scan, key: bytes, mode: str) -> Callable[[str, list[str]
 
     def redact(column: str, cells: list[str]) -> list[str]:
         shown = [c.replace("\n", " ").replace("\r", " ") for c in cells]
-        text = "\n".join(shown)
-        data = text.encode("utf-8")
-        block = CellBlock(
-            text, data, 0, 0, 0, len(text), len(data), column=column,
-            rows=range(len(cells)), cells=shown,
-        )  # fmt: skip
+        blocks = []
+        for low, high in cell_ranges([len(c.encode("utf-8")) for c in shown]):
+            text = "\n".join(shown[low:high])
+            data = text.encode("utf-8")
+            blocks.append(
+                CellBlock(
+                    text,
+                    data,
+                    low,
+                    0,
+                    0,
+                    len(text),
+                    len(data),
+                    column=column,
+                    rows=range(low, high),
+                    cells=shown[low:high],
+                )
+            )
         edits: dict[int, list[tuple[int, int, Match]]] = {}
-        for scanned, matches in scan([block]):
+        for scanned, matches in scan(blocks):  # a block's first "line" is its first cell
             for index, start, end, match in located(scanned, matches):
                 edits.setdefault(index, []).append((start, end, match))
         result = list(cells)

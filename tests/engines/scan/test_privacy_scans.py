@@ -154,3 +154,23 @@ def test_table_text_numbers_rows_in_full_and_sampled_reads(backend: Any, tmp_pat
     numbers = [(r, c) for column, r, c in seen if column == "n"]
     assert 300 < len(numbers) < 700
     assert all(str(r) == c for r, c in numbers)  # each cell keeps its row in the table
+
+
+def test_a_long_column_comes_in_blocks_of_at_most_two_mebibytes(
+    backend: Any, tmp_path: Path
+) -> None:
+    from charter.privacy.text_blocks import BLOCK_BYTES, cell_ranges
+
+    rows = 30_000
+    frame = pd.DataFrame({"note": [f"{i:06d} " + "x" * 93 for i in range(rows)]})  # 100 bytes
+    path = tmp_path / "notes.parquet"
+    frame.to_parquet(path)
+    blocks = list(table_text(_source(backend, path), sample_rows=None).blocks)
+    assert len(blocks) >= 2  # 3 MB of cells
+    assert all(len(b.data) <= BLOCK_BYTES for b in blocks)
+    assert [r for b in blocks for r in b.rows] == list(range(rows))
+    assert all(
+        c.startswith(f"{r:06d} ") for b in blocks for r, c in zip(b.rows, b.cells, strict=True)
+    )
+    assert list(cell_ranges([5, 5, 5, 20, 1], limit=12)) == [(0, 2), (2, 3), (3, 4), (4, 5)]
+    assert list(cell_ranges([])) == []

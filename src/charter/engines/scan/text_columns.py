@@ -2,8 +2,9 @@
 
 A table (Parquet, CSV, JSON lines, ``URL#table``; DuckDB or Spark) is read through Ibis in
 Arrow batches, text and integer columns only (card and phone numbers are often stored as
-integers). Each block holds the non-empty cells of one column of one batch, one cell a line
-(a newline inside a cell becomes a space, so offsets within the cell hold), and the row of
+integers). Each block holds non-empty cells of one column of one batch, at most
+``BLOCK_BYTES`` of them (a cell longer than that is a block alone), one cell a line (a
+newline inside a cell becomes a space, so offsets within the cell hold), and the row of
 each cell. With ``sample_rows`` the engine keeps a fixed pseudo-random share of the rows
 (rows numbered first, so findings name the row in the table; the same rows on every engine
 and run); otherwise every row streams in order.
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from charter.engines.scan.inputs import ScanSource, problem, require_columns, run_on_engine
 from charter.engines.scan.progress import to_arrow
-from charter.privacy.text_blocks import CellBlock, TableText
+from charter.privacy.text_blocks import CellBlock, TableText, cell_ranges
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -97,24 +98,28 @@ def _blocks(
             positions = pc.indices_nonzero(pc.fill_null(valid, False)).to_pylist()
             if not positions:
                 continue
-            cells = pc.replace_substring(
+            taken = pc.replace_substring(
                 pc.replace_substring(values.take(positions), "\n", " "), "\r", " "
-            ).to_pylist()
-            text = "\n".join(cells)
-            data = text.encode("utf-8")
-            done += len(data)
-            yield CellBlock(
-                text=text,
-                data=data,
-                first_line=0,
-                column_base=0,
-                report_from=0,
-                report_until=len(text),
-                end_offset=done,
-                column=name,
-                rows=[int(rows[p]) for p in positions],
-                cells=cells,
             )
+            sizes = pc.binary_length(taken).to_pylist()
+            every = taken.to_pylist()
+            for low, high in cell_ranges(sizes):
+                cells = every[low:high]
+                text = "\n".join(cells)
+                data = text.encode("utf-8")
+                done += len(data)
+                yield CellBlock(
+                    text=text,
+                    data=data,
+                    first_line=0,
+                    column_base=0,
+                    report_from=0,
+                    report_until=len(text),
+                    end_offset=done,
+                    column=name,
+                    rows=[int(rows[p]) for p in positions[low:high]],
+                    cells=cells,
+                )
 
 
 def _batches(source: ScanSource, expression: ir.Table) -> Iterator[Any]:

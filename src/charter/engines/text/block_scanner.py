@@ -1,6 +1,8 @@
 """Runs the PII detector over a stream of text blocks, in this process or in worker
 processes (one Hyperscan database each), keeping at most two blocks per worker in flight so
-memory stays bounded however large the file."""
+memory stays bounded however large the file. Every recognizer runs under the catalogue's
+per-block time budget (``CpuTimeClock``): a block it runs out on raises
+``PatternTimeoutError`` naming the block."""
 
 from __future__ import annotations
 
@@ -12,8 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from charter.domain.pii_catalogue import PiiCatalogue
-from charter.privacy.detector import CompiledPatterns, Detector, Match
-from charter.privacy.text_blocks import TextBlock, reported_counts
+from charter.engines.text.pattern_clock import CpuTimeClock
+from charter.privacy.detector import CompiledPatterns, Detector, Match, PatternTimeoutError
+from charter.privacy.text_blocks import CellBlock, TextBlock, reported_counts
 
 _WORKER: dict[str, Detector] = {}
 
@@ -24,10 +27,12 @@ def _start_worker(
     threshold: float,
     ner: list[Any],
     compiled: CompiledPatterns | None,
+    pattern_budget: float,
 ) -> None:
     _WORKER["detector"] = Detector(
-        catalogue, entities=entities, threshold=threshold, ner=ner, compiled=compiled
-    )
+        catalogue, entities=entities, threshold=threshold, ner=ner, compiled=compiled,
+        clock=CpuTimeClock(), pattern_budget=pattern_budget,
+    )  # fmt: skip
 
 
 def _count(data: bytes, report_from: int, report_until: int) -> Counter[str]:
@@ -55,6 +60,8 @@ class BlockScanner:
     """``NerRecognizer`` plug-ins (each must pickle to reach worker processes)."""
     compiled: CompiledPatterns | None = None
     """Where the compiled prefilter database is kept between runs."""
+    pattern_budget: float | None = None
+    """CPU seconds a recognizer may spend on one block (default: the catalogue's)."""
     detector: Detector = field(init=False)
     _pool: Any = field(default=None, init=False, repr=False)
 
@@ -65,6 +72,8 @@ class BlockScanner:
             threshold=self.threshold,
             ner=self.ner,
             compiled=self.compiled,
+            clock=CpuTimeClock(),
+            pattern_budget=self.pattern_budget,
         )
 
     def scan(self, blocks: Iterable[TextBlock]) -> Iterator[tuple[TextBlock, list[Match]]]:
@@ -85,7 +94,10 @@ class BlockScanner:
     ) -> Iterator[tuple[TextBlock, list[Match] | Counter[str]]]:
         if self.jobs <= 1:
             for block in blocks:
-                found = self.detector.find(block.text, block.data)
+                try:
+                    found = self.detector.find(block.text, block.data)
+                except PatternTimeoutError as exc:
+                    raise _located(exc, block) from None
                 if counted is not None and counted(block):
                     yield block, reported_counts(found, block.report_from, block.report_until)
                 else:
@@ -93,17 +105,21 @@ class BlockScanner:
             return
         pool = self._start_pool()
         pending: deque[tuple[TextBlock, Future[Any]]] = deque()
-        for block in blocks:
-            work: Future[Any] = (
-                pool.submit(_count, block.data, block.report_from, block.report_until)
-                if counted is not None and counted(block)
-                else pool.submit(_find, block.data)
-            )
-            pending.append((block, work))
-            if len(pending) >= 2 * self.jobs:
+        try:
+            for block in blocks:
+                work: Future[Any] = (
+                    pool.submit(_count, block.data, block.report_from, block.report_until)
+                    if counted is not None and counted(block)
+                    else pool.submit(_find, block.data)
+                )
+                pending.append((block, work))
+                if len(pending) >= 2 * self.jobs:
+                    yield _received(*pending.popleft())
+            while pending:
                 yield _received(*pending.popleft())
-        while pending:
-            yield _received(*pending.popleft())
+        finally:  # a block ran out of budget, or the caller stopped early: drop the rest
+            for _, work in pending:
+                work.cancel()
 
     def _start_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
@@ -124,6 +140,7 @@ class BlockScanner:
                         self.detector.threshold,
                         self.ner,
                         self.compiled,
+                        self.detector.pattern_budget,
                     ),
                 )
         return cast("ProcessPoolExecutor", self._pool)
@@ -136,5 +153,21 @@ class BlockScanner:
 
 def _received(block: TextBlock, work: Future[Any]) -> tuple[TextBlock, list[Match] | Counter[str]]:
     """A block and what its worker sent back: counts as they are, matches named again."""
-    found = work.result()
+    try:
+        found = work.result()
+    except PatternTimeoutError as exc:
+        raise _located(exc, block) from None
     return block, found if isinstance(found, Counter) else list(map(Match._make, found))
+
+
+def _located(error: PatternTimeoutError, block: TextBlock) -> PatternTimeoutError:
+    """``error`` naming the block it happened on: its lines, or its column and rows."""
+    if isinstance(block, CellBlock):
+        rows = block.rows
+        where = f"column '{block.column}'"
+        if len(rows):
+            where += f", rows {rows[0] + 1:,} to {rows[-1] + 1:,}"
+    else:
+        last = block.first_line + block.text.count("\n", 0, max(block.report_until - 1, 0))
+        where = f"lines {block.first_line:,} to {last:,}"
+    return PatternTimeoutError(error.recognizer, error.seconds, where)

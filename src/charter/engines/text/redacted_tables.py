@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from charter.domain.errors import InputError
+from charter.privacy.detector import PatternTimeoutError
 
 BATCH_ROWS = 65_536
 Redact = Callable[[str, list[str]], list[str]]
@@ -48,7 +49,7 @@ def write_redacted_table(source: Path, target: Path, redact: Redact) -> int:
                 rows += batch.num_rows
         partial.replace(target)
         return rows
-    except InputError:
+    except (InputError, PatternTimeoutError):
         partial.unlink(missing_ok=True)
         raise
     except Exception as exc:

@@ -15,9 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from charter.domain.errors import InputError
-from charter.privacy.text_blocks import TextBlock
+from charter.privacy.text_blocks import BLOCK_BYTES, TextBlock
 
-BLOCK_BYTES = 2 * 1024 * 1024
 OVERLAP = 4096
 """Longer than any value a recognizer looks for, so a value cut by a piece boundary is
 whole in one of the two pieces."""
