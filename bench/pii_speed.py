@@ -5,9 +5,11 @@
 Targets (issue: privacy engine): F1 at least Presidio's on every shared entity and at least
 0.95 on e-mail, phone, card, IBAN, US SSN and IP; throughput at least 200x Presidio's in
 the same run and at least 25 MB/s of chat transcripts on this 2-core machine. The throughput
-comparison runs Charter on Presidio's entity set (``--entities`` with the six shared ones), as
-the target asks ("configured the same way for the same entity set"), and reports the full
-catalogue beside it.
+comparison runs Charter on the entity set Presidio runs (``--entities``), as the target asks
+("configured the same way for the same entity set"): the six the quality target names, and
+the twelve the corpus labels that both tools have (the six plus MAC, crypto wallets, NHS and
+National Insurance numbers, US bank account and passport numbers); Charter's full catalogue
+is reported beside them. Quality is scored on the twelve.
 
 Data, written under ``/tmp/charter-bench/pii`` from fixed seeds by
 ``charter.privacy.corpus``:
@@ -39,14 +41,19 @@ import time
 from pathlib import Path
 
 from charter.guidelines.profiles import load_pii_catalogue
-from charter.privacy.corpus import generate
+from charter.privacy.corpus import VALUES, generate
 from charter.privacy.detector import Detector
 from charter.privacy.evaluation import markdown_table, score
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path("/tmp/charter-bench/pii")
 PRESIDIO = ROOT / "bench" / ".venv-presidio" / "bin" / "python"
-SHARED = ("EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "US_SSN", "IP_ADDRESS")
+SIX = ("EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "US_SSN", "IP_ADDRESS")
+"""The entities the quality target names (F1 at least 0.95 on each)."""
+SHARED = tuple(sorted(VALUES))
+"""Every entity Charter's catalogue and Presidio's pattern recognizers both have and the
+corpus labels: the six, plus MAC_ADDRESS, CRYPTO, UK_NHS, UK_NINO, US_BANK_NUMBER and
+US_PASSPORT (URL aside: Charter's URL is a URL carrying credentials, Presidio's any URL)."""
 
 
 def _write(path: Path, megabytes: float, seed: int, **mix: float) -> list[dict[str, object]]:
@@ -62,10 +69,10 @@ def _write(path: Path, megabytes: float, seed: int, **mix: float) -> list[dict[s
     return rows
 
 
-def _presidio(text_file: Path, out: Path) -> float:
+def _presidio(text_file: Path, out: Path, entities: tuple[str, ...] = SHARED) -> float:
     done = subprocess.run(
         [str(PRESIDIO), str(ROOT / "bench" / "presidio_runner.py"), str(text_file), str(out),
-         "--entities", ",".join(SHARED)],
+         "--entities", ",".join(entities)],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     last = done.stderr.strip().splitlines()[-1]
@@ -94,7 +101,7 @@ def main() -> None:
     # 1. Quality on the labelled corpus, line by line for both tools.
     labelled = DATA / "labelled.txt"
     rows = _write(labelled, args.labelled_mb, seed=101)
-    detector = Detector(load_pii_catalogue(), entities=[*SHARED, "MAC_ADDRESS"])
+    detector = Detector(load_pii_catalogue(), entities=SHARED)
     started = time.perf_counter()
     ours = [
         [
@@ -119,11 +126,17 @@ def main() -> None:
         f"{size / theirs_seconds:.3f} MB/s, ratio {theirs_seconds / ours_seconds:.0f}x\n"
     )
 
-    # 2. Throughput on chat transcripts: Charter's CLI on the whole file, Presidio on a slice.
+    _throughput(args, env)
+
+
+def _throughput(args: argparse.Namespace, env: dict[str, str]) -> None:
+    """Charter's CLI on the whole chat file, Presidio on a slice, both on the six entities
+    and on the twelve shared ones."""
     chat = DATA / "chat.txt"
     _write(chat, args.chat_mb, seed=202, pii_share=0.05, negative_share=0.05)
     chat_mb = chat.stat().st_size / 1e6
-    same_set, same_scan = _scan_seconds(chat, env, ["--entities", ",".join(SHARED)])
+    same_set, same_scan = _scan_seconds(chat, env, ["--entities", ",".join(SIX)])
+    shared, shared_scan = _scan_seconds(chat, env, ["--entities", ",".join(SHARED)])
     best, best_scan = _scan_seconds(chat, env, [])
     found = json.loads((DATA / "chat-charter.json").read_text())["summary"]["findings"]
     sample = DATA / "chat-sample.txt"
@@ -134,31 +147,42 @@ def main() -> None:
             written += len(line.encode())
             if written >= args.presidio_chat_mb * 1e6:
                 break
-    presidio_seconds = _presidio(sample, DATA / "chat-presidio.jsonl")
+    presidio_seconds = _presidio(sample, DATA / "chat-presidio.jsonl", SIX)
     presidio_rate = written / 1e6 / presidio_seconds
+    presidio_shared = _presidio(sample, DATA / "chat-presidio-shared.jsonl", SHARED)
+    shared_rate = written / 1e6 / presidio_shared
     print(f"## Chat transcripts: {chat_mb:.1f} MB ({found:,} findings, full catalogue)\n")
     print("| tool | entities | MB | seconds | MB/s | x Presidio |")
     print("|---|---|---|---|---|---|")
-    timings = [
-        ("Charter `scan pii --jobs 2`, whole process", "Presidio's six", same_set),
-        ("Charter, its scan alone (summary `seconds`)", "Presidio's six", same_scan),
-        ("Charter `scan pii --jobs 2`, whole process", "full catalogue", best),
-        ("Charter, its scan alone (summary `seconds`)", "full catalogue", best_scan),
+    timings = [  # (tool, entities, seconds, the Presidio rate it compares with)
+        ("Charter `scan pii --jobs 2`, whole process", "the six", same_set, presidio_rate),
+        ("Charter, its scan alone (summary `seconds`)", "the six", same_scan, presidio_rate),
+        ("Charter `scan pii --jobs 2`, whole process", "the twelve", shared, shared_rate),
+        ("Charter, its scan alone (summary `seconds`)", "the twelve", shared_scan, shared_rate),
+        ("Charter `scan pii --jobs 2`, whole process", "full catalogue", best, shared_rate),
+        ("Charter, its scan alone (summary `seconds`)", "full catalogue", best_scan, shared_rate),
     ]
-    for tool, entities, seconds in timings:
+    for tool, entities, seconds, peer in timings:
         rate = chat_mb / seconds
         print(
             f"| {tool} | {entities} | {chat_mb:.1f} | {seconds:.2f} | {rate:.1f} "
-            f"| {rate / presidio_rate:.0f}x |"
+            f"| {rate / peer:.0f}x |"
+        )
+    for entities, seconds, rate in (
+        ("the six", presidio_seconds, presidio_rate),
+        ("the twelve", presidio_shared, shared_rate),
+    ):
+        print(
+            f"| Presidio analyzer, `analyze` calls alone | {entities} | {written / 1e6:.2f} "
+            f"| {seconds:.1f} | {rate:.3f} | |"
         )
     print(
-        f"| Presidio analyzer, `analyze` calls alone | the six | {written / 1e6:.2f} "
-        f"| {presidio_seconds:.1f} | {presidio_rate:.3f} | |"
-    )
-    print(
-        f"\nthroughput ratio Charter / Presidio, same entities: whole process "
+        f"\nthroughput ratio Charter / Presidio, same entities: the six, whole process "
         f"{chat_mb / same_set / presidio_rate:.0f}x, scan alone "
-        f"{chat_mb / same_scan / presidio_rate:.0f}x"
+        f"{chat_mb / same_scan / presidio_rate:.0f}x; the twelve, whole process "
+        f"{chat_mb / shared / shared_rate:.0f}x, scan alone "
+        f"{chat_mb / shared_scan / shared_rate:.0f}x"
+        "\n(the full catalogue is compared with Presidio on the twelve)"
     )
 
 

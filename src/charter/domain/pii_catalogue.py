@@ -94,7 +94,7 @@ class PiiCatalogue(StrictModel):
     """With a context word: ``min(1, max(score + boost, floor))`` (Presidio's rule)."""
     negative_penalty: Score = 0.35
     context_words_before: int = Field(default=5, ge=0, le=50)
-    context_words_after: int = Field(default=2, ge=0, le=50)
+    context_words_after: int = Field(default=3, ge=0, le=50)
     recognizers: list[Recognizer] = []
     disabled: list[str] = []
     """Recognizer ids of the extended catalogue to leave out."""

@@ -18,6 +18,11 @@ from charter.sourcefiles.models import validate_model
 from charter.sourcefiles.yaml_source import YamlDocument, read_yaml
 
 PROFILES_DIR = Path(__file__).parent / "profiles"
+INHERITED_SETTINGS = (
+    "threshold", "pattern_budget", "context_boost", "context_floor", "negative_penalty",
+    "context_words_before", "context_words_after",
+)  # fmt: skip
+"""What a catalogue that ``extends`` another takes from it unless it sets its own."""
 P = TypeVar("P", TimedTextProfile, AudioProfile, ArtworkProfile, TextProfile, PiiCatalogue)
 
 
@@ -61,8 +66,14 @@ def load_pii_catalogue(reference: str = "pii/default") -> PiiCatalogue:
     base = load_pii_catalogue(catalogue.extends)
     own = {r.id for r in catalogue.recognizers}
     kept = [r for r in base.recognizers if r.id not in catalogue.disabled and r.id not in own]
+    inherited = {  # settings the file leaves out are the extended catalogue's
+        name: getattr(base, name)
+        for name in INHERITED_SETTINGS
+        if name not in catalogue.model_fields_set
+    }
     return catalogue.model_copy(
         update={
+            **inherited,
             "recognizers": [*kept, *catalogue.recognizers],
             "categories": base.categories | catalogue.categories,
             "extends": None,

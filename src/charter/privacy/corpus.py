@@ -1,7 +1,9 @@
-"""A seeded, labelled PII corpus: support-chat turns, prose, log lines, and hard negatives
-(order numbers, timestamps, versions, prices, and look-alikes that fail Luhn, mod-97, the
-SSA rules or libphonenumber). The tests score the detector on a small one; ``bench/``
-generates 10-20 MB and runs Presidio on the same lines.
+"""A seeded, labelled PII corpus: support-chat turns, prose, log lines carrying values of
+the twelve entities Charter shares with Presidio's pattern recognizers (``VALUES``), and
+hard negatives (order numbers, timestamps, versions, prices, and look-alikes that fail
+Luhn, mod-97, the SSA rules, mod 11, the National Insurance prefixes or a wallet checksum).
+The tests score the detector on a small one; ``bench/`` generates 10-20 MB and runs
+Presidio on the same lines.
 
 Every value is made here and is valid (or, for hard negatives, deliberately invalid): no
 real person's data, no download. ``generate(lines, seed)`` returns ``Line`` objects whose
@@ -237,6 +239,135 @@ def _mac(rng: random.Random) -> str:
     return ":".join(f"{rng.randint(0, 255):02X}" for _ in range(6))
 
 
+def _nhs(rng: random.Random, valid: bool = True) -> str:
+    """Ten digits whose last is the mod-11 check of the first nine (weights 10 to 2; a
+    remainder giving 10 is never issued); written 3-3-4 as the NHS prints it, or bare."""
+    while True:
+        body = "".join(rng.choice(string.digits) for _ in range(9))
+        check = 11 - sum(int(d) * w for d, w in zip(body, range(10, 1, -1), strict=True)) % 11
+        check = 0 if check == 11 else check
+        if check != 10:
+            break
+    last = check if valid else (check + rng.randint(1, 9)) % 10
+    number = f"{body}{last}"
+    separator = rng.choice([" ", " ", " ", "-", ""])
+    return separator.join((number[:3], number[3:6], number[6:]))
+
+
+NINO_FIRST = "ABCEGHJKLMNOPRSTWXYZ"
+NINO_SECOND = "ABCEGHJKLMNPRSTWXYZ"
+NINO_UNUSED = ("BG", "GB", "KN", "NK", "NT", "TN", "ZZ")
+
+
+def _nino(rng: random.Random, valid: bool = True) -> str:
+    """A National Insurance number: an allocated two-letter prefix, six digits, A-D; the
+    look-alike has an unallocated prefix (BG, GB, ...) or a letter never used (D, F, I...)."""
+    while True:
+        prefix = rng.choice(NINO_FIRST) + rng.choice(NINO_SECOND)
+        if prefix not in NINO_UNUSED:
+            break
+    if not valid:
+        prefix = rng.choice([*NINO_UNUSED, "D" + prefix[1], prefix[0] + "O", "Q" + prefix[1]])
+    digits = "".join(rng.choice(string.digits) for _ in range(6))
+    suffix = rng.choice("ABCD")
+    if rng.random() < 0.5:
+        return f"{prefix} {digits[:2]} {digits[2:4]} {digits[4:]} {suffix}"
+    return f"{prefix}{digits}{suffix}"
+
+
+BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+
+
+def _base58check(version: int, payload: bytes) -> str:
+    """Bitcoin's Base58Check: version byte, payload, the first four bytes of a double
+    SHA-256; leading zero bytes become 1s."""
+    import hashlib
+
+    data = bytes([version]) + payload
+    data += hashlib.sha256(hashlib.sha256(data).digest()).digest()[:4]
+    number, out = int.from_bytes(data, "big"), ""
+    while number:
+        number, digit = divmod(number, 58)
+        out = BASE58[digit] + out
+    return "1" * (len(data) - len(data.lstrip(b"\0"))) + out
+
+
+def _bech32(program: bytes) -> str:
+    """A segwit version 0 address (BIP-173): ``bc1q`` and the program in 5-bit groups with
+    the six-character BCH checksum."""
+    groups, accumulator, bits = [0], 0, 0  # witness version 0 first
+    for byte in program:
+        accumulator, bits = (accumulator << 8) | byte, bits + 8
+        while bits >= 5:
+            bits -= 5
+            groups.append((accumulator >> bits) & 31)
+    if bits:
+        groups.append((accumulator << (5 - bits)) & 31)
+    values = [
+        3,
+        3,
+        0,
+        2,
+        3,
+        *groups,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+    ]  # "bc" expanded, data, room for the checksum
+    checksum = 1
+    for value in values:
+        top = checksum >> 25
+        checksum = ((checksum & 0x1FFFFFF) << 5) ^ value
+        for index, generator in enumerate(
+            (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
+        ):
+            if (top >> index) & 1:
+                checksum ^= generator
+    checksum ^= 1
+    tail = [(checksum >> 5 * (5 - i)) & 31 for i in range(6)]
+    return "bc1" + "".join(BECH32[g] for g in groups + tail)
+
+
+def _crypto(rng: random.Random, valid: bool = True) -> str:
+    """A wallet address: Bitcoin P2PKH (``1...``), P2SH (``3...``), segwit (``bc1q...``), or
+    Ethereum (``0x`` and 40 hex digits, lower case as EIP-55 allows). The look-alike is a
+    Bitcoin address with one character changed, so its checksum fails."""
+    payload = bytes(rng.getrandbits(8) for _ in range(20))
+    roll = rng.random()
+    if valid and roll < 0.15:
+        return "0x" + payload.hex()
+    if roll < 0.55:
+        address = _base58check(0x00, payload)
+    elif roll < 0.75:
+        address = _base58check(0x05, payload)
+    else:
+        address = _bech32(payload)
+    if not valid:
+        alphabet = BECH32 if address.startswith("bc1") else BASE58
+        at = rng.randrange(len(address) - 6, len(address))
+        swapped = alphabet[(alphabet.index(address[at]) + rng.randint(1, 20)) % len(alphabet)]
+        address = address[:at] + swapped + address[at + 1 :]
+    return address
+
+
+def _bank_account(rng: random.Random) -> str:
+    """A US bank account number: 8 to 17 digits (no checksum exists)."""
+    length = rng.randint(8, 17)
+    return str(rng.randint(1, 9)) + "".join(rng.choice(string.digits) for _ in range(length - 1))
+
+
+def _passport(rng: random.Random) -> str:
+    """A US passport number: nine digits, or a letter and eight digits (the 2021 series)."""
+    digits = "".join(rng.choice(string.digits) for _ in range(8))
+    if rng.random() < 0.25:
+        return rng.choice(string.ascii_uppercase) + digits
+    return str(rng.randint(1, 9)) + digits
+
+
 VALUES: dict[str, Callable[[random.Random], str]] = {
     "EMAIL_ADDRESS": _email,
     "PHONE_NUMBER": _phone,
@@ -245,7 +376,14 @@ VALUES: dict[str, Callable[[random.Random], str]] = {
     "US_SSN": _ssn,
     "IP_ADDRESS": _ip,
     "MAC_ADDRESS": _mac,
+    "CRYPTO": _crypto,
+    "UK_NHS": _nhs,
+    "UK_NINO": _nino,
+    "US_BANK_NUMBER": _bank_account,
+    "US_PASSPORT": _passport,
 }
+"""Every entity the corpus labels: the ones Charter shares with Presidio's pattern
+recognizers (URL aside: Charter's means a URL carrying credentials, Presidio's any URL)."""
 
 CHAT = {
     "EMAIL_ADDRESS": [
@@ -278,6 +416,35 @@ CHAT = {
         "connected from {} last night",
     ],
     "MAC_ADDRESS": ["my TV's MAC address is {}", "device mac {}"],
+    "CRYPTO": [
+        "send the refund to my wallet {}",
+        "my bitcoin address is {}",
+        "pay out in crypto to {}",
+        "{} is my wallet",
+    ],
+    "UK_NHS": [
+        "my NHS number is {}",
+        "NHS no {} for the accessibility discount",
+        "the GP letter says patient {}",
+        "{} is my NHS number",
+    ],
+    "UK_NINO": [
+        "my national insurance number is {}",
+        "NI number {}",
+        "it's {} on the payslip",
+        "nino {} for the invoice",
+    ],
+    "US_BANK_NUMBER": [
+        "my checking account is {}",
+        "bank account number {}",
+        "please deposit it to acct {}",
+        "savings account {} at my bank",
+    ],
+    "US_PASSPORT": [
+        "my passport number is {}",
+        "passport {} expires in May",
+        "travel document {} for the premiere",
+    ],
 }
 FILLER = [
     "the subtitles drift by two seconds in episode 3",
@@ -313,6 +480,9 @@ NEGATIVES: list[Callable[[random.Random], str]] = [
         f"retry {r.randint(1, 9)} of {r.randint(10, 20)} for host "
         f"999.{r.randint(0, 255)}.{r.randint(0, 255)}.{r.randint(0, 255)}"
     ),
+    lambda r: f"nhs check failed for {_nhs(r, valid=False)}",
+    lambda r: f"form code {_nino(r, valid=False)} is not in use",
+    lambda r: f"sample wallet {_crypto(r, valid=False)} from the docs",
 ]
 
 

@@ -37,6 +37,13 @@ from charter.privacy.validators import VALIDATORS
 
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019.][^\W\d_]+)*", re.UNICODE)
 """Context words are words: digit groups around a number do not push them out of reach."""
+_VALUE = r"\d{3}|\d\d[ .\-]\d\d"
+"""A value of its own: three digits in a row, or two groups of two (``+33 6 12 34 68 04``)."""
+_PHRASE_START = re.compile(rf".*(?:{_VALUE}|[,;](?=\s))", re.DOTALL)
+"""Up to the end of the last earlier value or clause break (a comma or semicolon): where
+the words before a match start."""
+_PHRASE_END = re.compile(rf"[,;.!?](?=\s|$)|{_VALUE}")
+"""Where the words after a match stop: the clause's punctuation, or the next value."""
 SENTINEL = b"\n"
 """Appended to each block so a value at its very end still meets its boundary character."""
 
@@ -377,12 +384,21 @@ def _span(words: int) -> int:
 
 def _surroundings(text: str, start: int, end: int, before: int, after: int) -> tuple[str, str]:
     """The ``before`` words ahead of the match and the ``after`` words behind it, on the same
-    line (a transcript line is one speaker's turn)."""
+    line (a transcript line is one speaker's turn), within the match's own phrase: the
+    words before start after an earlier value, which they label instead, or a clause break
+    ("my SSN is 653-90-4328, and passport 567676235": "SSN" is not the passport's); the
+    words after stop at the end of the clause or at the next value."""
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line_end = len(text) if line_end < 0 else line_end
     head = text[max(line_start, start - _span(before)) : start]
+    earlier = _PHRASE_START.match(head)
+    if earlier is not None:
+        head = head[earlier.end() :]
     tail = text[end : min(line_end, end + _span(after))]
+    stop = _PHRASE_END.search(tail)
+    if stop is not None:
+        tail = tail[: stop.start()]
     words_before = _WORD.findall(head)[-before:] if before else []
     words_after = _WORD.findall(tail)[:after] if after else []
     return " ".join(words_before), " ".join(words_after)
