@@ -320,8 +320,9 @@ def redacted_copy(target: Path) -> RedactedCopy:
 
 def redacted_table(
     source: Path, target: Path, redact: Callable[[str, list[str]], list[str]]
-) -> int:
-    """A redacted copy of a table in its own format, written atomically; rows written."""
+) -> list[str]:
+    """A redacted copy of a table in its own format, written atomically; the columns it
+    copied as they are (types the scan does not read)."""
     from charter.engines.text.redacted_tables import write_redacted_table
 
     return write_redacted_table(source, target, redact)

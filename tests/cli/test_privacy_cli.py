@@ -202,3 +202,95 @@ def test_the_workspace_names_its_own_pii_catalogue(tmp_path: Path) -> None:
         (line,) = broken.stderr.strip().splitlines()
         assert "member-ids.yaml:12:5: recognizers.0.prefilter: not a pattern" in line, line
     assert not (root / ".charter").exists()
+
+
+def test_column_names_are_context_and_every_plain_type_is_read(tmp_path: Path) -> None:
+    import decimal
+    from datetime import date
+
+    import pyarrow as pa
+
+    env = {"CHARTER_CONFIG_DIR": str(tmp_path / "cfg")}
+    rows = 40
+    table = pa.table(
+        {
+            "ssn": [f"{100 + i:03d}{50 + i % 40:02d}{1000 + i:04d}" for i in range(rows)],
+            "contact_phone": ["+1 415 555 0132"] * rows,
+            "notes": [f"{100 + i:03d}{50 + i % 40:02d}{1000 + i:04d}" for i in range(rows)],
+            "card": pa.array([decimal.Decimal(4539148803436467)] * rows, pa.decimal128(19, 0)),
+            "dob": [date(1984, 3, 12)] * rows,
+            "segment": pa.array(["ana.ruiz@kinomail.de"] * rows).dictionary_encode(),
+            "score": [0.5] * rows,
+            "tags": [["a"]] * rows,
+        }
+    )
+    path = tmp_path / "members.parquet"
+    pq.write_table(table, path)
+    out = tmp_path / "copy.parquet"
+    done = run_cli("scan", "pii", str(path), "--redact", str(out), "-f", "json", env=env)
+    assert done.returncode == 1, done.stderr
+    (entry,) = json.loads(done.stdout)["files"]
+    labels = {c["column"]: c["label"] for c in entry["columns"]}
+    assert labels == {
+        "ssn": "US_SSN",  # bare nine digits: the column's name is their context
+        "contact_phone": "PHONE_NUMBER",
+        "notes": None,  # the same digits under a name that says nothing
+        "card": "CREDIT_CARD",  # a whole decimal
+        "dob": "DATE_OF_BIRTH",  # a date column
+        "segment": "EMAIL_ADDRESS",  # a dictionary (pandas category) column
+    }
+    assert entry["skipped_columns"] == ["score", "tags"]
+    assert "columns score, tags copied as they are" in entry["message"]
+    copy = pq.read_table(out)
+    assert copy.schema.equals(table.schema)
+    assert set(copy.column("segment").to_pylist()) == {"<EMAIL_ADDRESS>"}
+    assert copy.column("card").null_count == rows
+    assert copy.column("dob").null_count == rows
+    assert copy.column("notes").to_pylist() == table.column("notes").to_pylist()
+
+
+def test_a_csv_copy_keeps_the_delimiter_the_scan_read(tmp_path: Path) -> None:
+    env = {"CHARTER_CONFIG_DIR": str(tmp_path / "cfg")}
+    source = tmp_path / "semi.csv"
+    source.write_text(
+        "id;contact;note\n1;anna.berg@proton.me;hi there\n"
+        "2;jonas.meyer@web.de;paid with 4539148803436467, thanks\n"
+    )
+    out = tmp_path / "copy.csv"
+    done = run_cli("scan", "pii", str(source), "--redact", str(out), env=env)
+    assert done.returncode == 1, done.stderr
+    assert out.read_text().splitlines() == [
+        '"id";"contact";"note"',
+        '"1";"<EMAIL_ADDRESS>";"hi there"',
+        '"2";"<EMAIL_ADDRESS>";"paid with <CREDIT_CARD>, thanks"',
+    ]
+
+
+def test_a_csv_without_a_header_is_refused_without_repeating_its_first_row(
+    tmp_path: Path,
+) -> None:
+    env = {"CHARTER_CONFIG_DIR": str(tmp_path / "cfg")}
+    source = tmp_path / "rows.csv"
+    source.write_text(
+        "anna.berg@proton.me,4539148803436467,31\njonas.meyer@web.de,5200000012345671,42\n"
+    )
+    for command in (("scan", "pii", str(source), "-f", "json"), ("scan", "reid", str(source))):
+        done = run_cli(*command, env=env)
+        assert done.returncode == 2, done.stderr
+        shown = done.stdout + done.stderr
+        assert "the first row holds values, not column names (column 1)" in shown
+        assert "anna" not in shown
+        assert "4539" not in shown
+
+
+def test_an_engine_error_does_not_repeat_the_value_it_failed_on(tmp_path: Path) -> None:
+    env = {"CHARTER_CONFIG_DIR": str(tmp_path / "cfg")}
+    source = tmp_path / "export.jsonl"
+    rows = [{"age": 20 + i % 50, "zip": f"10{i % 9}"} for i in range(30_000)]
+    rows.append({"age": "ines.haddad@gmx.net", "zip": "101"})
+    source.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    done = run_cli("scan", "reid", str(source), "-q", "age,zip", env=env)
+    assert done.returncode == 2, done.stderr
+    assert "ines" not in done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith(f"{source}: ")

@@ -91,6 +91,13 @@ def test_f1_on_the_labelled_corpus(detector: Detector) -> None:
             [("CRYPTO", "0xd6ac1203701872458c960a7d2e956a01f5cbd58e")],
         ),
         ("account code AT51 3654 0241 0931 7183 bad", []),  # card digits inside a longer code
+        # cards as printed: 19 digits 4-4-4-4-3, 12-digit Maestro 4-4-4; Mir; UATP by context
+        ("visa 4000 1234 5678 9012 343 ok", [("CREDIT_CARD", "4000 1234 5678 9012 343")]),
+        ("maestro 6759 6498 2648", [("CREDIT_CARD", "6759 6498 2648")]),
+        ("paid 2200 0000 0000 0004", [("CREDIT_CARD", "2200 0000 0000 0004")]),
+        ("uatp card 100000000000009", [("CREDIT_CARD", "100000000000009")]),
+        ("booking 100000000000009", []),  # fifteen digits from 1: a UATP card only by context
+        ("josé@corp.com wrote", [("EMAIL_ADDRESS", "josé@corp.com")]),
     ],
 )
 def test_validators_and_context(
@@ -269,7 +276,7 @@ def test_a_pattern_past_its_budget_is_stopped_and_named(tmp_path: Path) -> None:
         detector.find("ana.lind@proton.me then M" + "1" * 40 + " end")
     spent = time.process_time() - started
     assert caught.value.recognizer == "member-id"
-    assert 0.3 <= spent < 3
+    assert 0.25 <= spent < 3  # the CPU-time timer ticks at the kernel's rate
     assert "pattern 'member-id' ran past its time budget of 0.3 s of CPU time" in str(caught.value)
     # The clock is disarmed after each recognizer: the next scan runs as if nothing happened.
     assert [m.entity for m in detector.find("mail ana.lind@proton.me")] == ["EMAIL_ADDRESS"]

@@ -174,6 +174,27 @@ def test_a_pattern_past_its_budget_leaves_the_file_incomplete(tmp_path: Path, jo
     assert (copies / "clean.txt").read_text() == "User: member <MEMBER_ID> here\n"
 
 
+def test_a_private_key_is_one_finding_and_its_copy_keeps_the_lines(tmp_path: Path) -> None:
+    from charter.engines.text.redacted_copies import RedactedCopy
+
+    header = "-----BEGIN OPENSSH PRIVATE KEY-----"
+    key = [
+        header,
+        "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW",
+        "QyNTUxOQAAACDx8mJ5WwJmZXhhbXBsZS1rZXktYm9keQAAAA==",
+        "-----END OPENSSH PRIVATE KEY-----",
+    ]
+    path = tmp_path / "deploy.log"
+    path.write_text("deploying\n" + "\n".join(key) + "\ndone\n")
+    copy = tmp_path / "copy.log"
+    redaction = Redaction("tag", lambda _: RedactedCopy(copy))
+    (result,) = _scan([path], redaction=redaction).files
+    assert [(f.line, f.start, f.end, f.entity) for f in result.findings] == [
+        (2, 0, len(header), "PRIVATE_KEY")  # the block, reported on its first line
+    ]
+    assert copy.read_text() == "deploying\n<PRIVATE_KEY>\n\n\n\ndone\n"  # four lines still
+
+
 def test_no_raw_value_reaches_any_output(tmp_path: Path) -> None:
     lines = list(generate(600, seed=13))
     path = tmp_path / "corpus.txt"

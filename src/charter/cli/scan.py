@@ -675,7 +675,12 @@ def _redact_tables(run: Any, targets: dict[Path, Path], scan: Any, key: bytes, m
         if not result.is_table or result.status != "complete" or path not in targets:
             continue
         try:
-            composition.redacted_table(path, targets[path], redact)
+            as_they_are = composition.redacted_table(path, targets[path], redact)
+            if as_they_are:
+                result.message = (
+                    f"{path}: redacted copy: columns {', '.join(as_they_are)} copied as they "
+                    "are (not text, integers, whole decimals or dates)"
+                )
         except InputError as exc:
             result.status, result.message = "error", str(exc)
         except PatternTimeoutError as exc:

@@ -83,6 +83,8 @@ class PiiFileResult:
     """Tables: rows looked at (fewer than ``rows`` when sampled)."""
     columns: list[ColumnProfile] = field(default_factory=list)
     """Tables: the profile of each text column."""
+    skipped_columns: list[str] = field(default_factory=list)
+    """Tables: columns not read (floats, binary, nested types; ``--columns`` picks any)."""
 
     @property
     def is_table(self) -> bool:
@@ -116,6 +118,7 @@ def table_profile(result: PiiFileResult) -> dict[str, object]:
         "rows": result.rows,
         "scanned_rows": result.scanned_rows,
         "sampled": result.scanned_rows != result.rows,
+        "skipped_columns": list(result.skipped_columns),
         "columns": [
             {
                 "column": profile.column,

@@ -60,7 +60,7 @@ class Recognizer(StrictModel):
     """Words or phrases (whole words, case-folded) near the match that raise the score."""
     negative_context: list[str] = []
     """Words near the match that lower it (order, invoice, version...)."""
-    max_length: int = Field(default=128, gt=0, le=4096)
+    max_length: int = Field(default=128, gt=0, le=16384)
     """Longest value in characters: the window the exact pattern searches."""
 
 

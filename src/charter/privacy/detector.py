@@ -44,6 +44,9 @@ _PHRASE_START = re.compile(rf".*(?:{_VALUE}|[,;](?=\s))", re.DOTALL)
 the words before a match start."""
 _PHRASE_END = re.compile(rf"[,;.!?](?=\s|$)|{_VALUE}")
 """Where the words after a match stop: the clause's punctuation, or the next value."""
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+"""Between the words of a camel-case name (``customerEmail``)."""
+_UNNAMED = (False, False)
 SENTINEL = b"\n"
 """Appended to each block so a value at its very end still meets its boundary character."""
 
@@ -216,8 +219,10 @@ class Detector:
         self._database.scan(block + SENTINEL, match_event_handler=collect)
         return ends
 
-    def find(self, text: str, block: bytes | None = None) -> list[Match]:
-        """Matches in ``text`` (``block`` is its UTF-8 encoding, when the caller has it)."""
+    def find(self, text: str, block: bytes | None = None, heading: str = "") -> list[Match]:
+        """Matches in ``text`` (``block`` is its UTF-8 encoding, when the caller has it).
+        ``heading`` is read as words before every line: a table column's name, which is
+        context for every cell under it (a column ``ssn`` of bare nine-digit numbers)."""
         raw = text.encode("utf-8") if block is None else block
         ends = self.candidates(raw)
         found: list[Match] = [
@@ -237,11 +242,18 @@ class Detector:
             max(catalogue.context_words_before, catalogue.context_words_after)
         )
         count = len(self.recognizers)
+        words = " ".join(_WORD.findall(_CAMEL.sub(" ", heading))) if heading else ""
         for index, byte_ends in ends.items():
             if index >= count:
                 continue  # context-word hits, read below
+            plan = self._plans[index]
+            named = (
+                (_found_in(plan.context, words), _found_in(plan.negative, words))
+                if words
+                else _UNNAMED
+            )
             hints = None
-            if self._plans[index].needs_context:
+            if plan.needs_context and not named[0]:
                 hints = ends.get(count + index)
                 if not hints:
                     continue  # only a context word could lift these over the threshold
@@ -250,11 +262,11 @@ class Detector:
             if char_at is not None:
                 lows, highs = char_at[lows].tolist(), char_at[highs].tolist()
             if self.clock is None:
-                self._score_windows(index, text, lows, highs, found)
+                self._score_windows(index, text, lows, highs, found, named)
                 continue
             self.clock.arm(self.pattern_budget)
             try:
-                self._score_windows(index, text, lows, highs, found)
+                self._score_windows(index, text, lows, highs, found, named)
             except PatternTimeoutError:
                 raise PatternTimeoutError(self._plans[index].name, self.pattern_budget) from None
             finally:
@@ -262,10 +274,17 @@ class Detector:
         return _resolve(found)
 
     def _score_windows(
-        self, index: int, text: str, lows: list[int], highs: list[int], found: list[Match]
+        self,
+        index: int,
+        text: str,
+        lows: list[int],
+        highs: list[int],
+        found: list[Match],
+        named: tuple[bool, bool] = (False, False),
     ) -> None:
         """Run recognizer ``index``'s exact pattern in each window and append what passes
-        its validator and context to ``found`` (the hot loop: settings read once)."""
+        its validator and context to ``found`` (the hot loop: settings read once).
+        ``named``: whether the heading holds a context word and a negative one."""
         (pattern, validate, entity, name, base, validated, needs_context, certain, best,
          context, negative) = self._plans[index]  # fmt: skip
         threshold = self.threshold
@@ -282,10 +301,11 @@ class Detector:
                     continue
             start, end = match.span()
             before, after = _surroundings(text, start, end, words_before, words_after)
-            boosted = context is not None and (
-                context.search(before) is not None or context.search(after) is not None
+            boosted = named[0] or (
+                context is not None
+                and (context.search(before) is not None or context.search(after) is not None)
             )
-            lowered = negative is not None and negative.search(before) is not None
+            lowered = named[1] or (negative is not None and negative.search(before) is not None)
             top = min(1.0, max(best + boost, floor)) if boosted else best
             if lowered:
                 top = max(0.0, top - penalty)
@@ -352,6 +372,10 @@ def _database(
     if compiled is not None:
         compiled.save(key, hyperscan.dumpb(database))
     return database
+
+
+def _found_in(pattern: re.Pattern[str] | None, words: str) -> bool:
+    return pattern is not None and pattern.search(words) is not None
 
 
 def _words_pattern(words: list[str]) -> re.Pattern[str] | None:

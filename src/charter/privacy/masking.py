@@ -16,6 +16,7 @@ import re
 DIGEST_PREFIX = "hmac-sha256:"
 _NON_DIGITS = re.compile(r"\D")
 _SPACES = re.compile(r"\s+")
+_LINE_BREAK = re.compile(r"\r?\n")
 
 
 def normalise(entity: str, value: str) -> str:
@@ -65,8 +66,10 @@ def replacement(mode: str, key: bytes, entity: str, value: str) -> str:
     (separators stay, every letter and digit becomes ``*``), ``tag`` writes ``<ENTITY>``,
     ``pseudonym`` writes ``<ENTITY:8 hex digits of the keyed digest>`` (the same value gives
     the same pseudonym in every file that shares the key)."""
-    if mode == "mask":
-        return "".join("*" if c.isalnum() else c for c in value)
+    if mode == "mask":  # quotes and backslashes too: the copy of a JSON line stays JSON
+        return "".join("*" if c.isalnum() or c in '"\\' else c for c in value)
+    breaks = "".join(_LINE_BREAK.findall(value))  # a private key's block keeps its lines
     if mode == "tag":
-        return f"<{entity}>"
-    return f"<{entity}:{digest(key, entity, value)[len(DIGEST_PREFIX) : len(DIGEST_PREFIX) + 8]}>"
+        return f"<{entity}>{breaks}"
+    pseudonym = digest(key, entity, value)[len(DIGEST_PREFIX) : len(DIGEST_PREFIX) + 8]
+    return f"<{entity}:{pseudonym}>{breaks}"

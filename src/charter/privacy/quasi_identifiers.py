@@ -1,4 +1,5 @@
-"""Which column names suggest quasi-identifiers or special-category data.
+"""Which column names suggest quasi-identifiers or special-category data, and which are no
+names at all but values (the first row of a CSV file written without a header).
 
 Quasi-identifiers single people out in combination (Sweeney: ZIP code, sex and date of
 birth identify most of the US population); special categories are GDPR Art. 9 data. The
@@ -43,3 +44,18 @@ def suggests_quasi_identifier(column: str) -> bool:
 
 def suggests_special_category(column: str) -> bool:
     return bool(name_words(column) & SPECIAL_CATEGORY_WORDS)
+
+
+_EMAIL_LIKE = re.compile(r"[^@\s]@[^@\s]+\.[A-Za-z]")
+_FRACTION = re.compile(r"[+-]?\d+[.,]\d+")
+
+
+def names_a_value(column: str) -> bool:
+    """Whether a "column name" is really a value: it holds an e-mail address, seven or more
+    digits (a card, phone, account or identity number, a date), or is a number with a
+    fraction. Such a name is data and must not be shown as a name."""
+    return (
+        _EMAIL_LIKE.search(column) is not None
+        or sum(c.isdigit() for c in column) >= 7
+        or _FRACTION.fullmatch(column.strip()) is not None
+    )

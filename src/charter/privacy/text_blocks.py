@@ -42,6 +42,11 @@ class TextBlock:
     end_offset: int
     """Bytes of the file read once this block is done (for progress and budgets)."""
 
+    @property
+    def heading(self) -> str:
+        """Words that stand before every line (``Detector.find``): none for file lines."""
+        return ""
+
 
 @dataclass(frozen=True)
 class CellBlock(TextBlock):
@@ -50,6 +55,11 @@ class CellBlock(TextBlock):
     column: str = ""
     rows: Sequence[int] = ()
     cells: Sequence[str] = field(default=(), repr=False)
+
+    @property
+    def heading(self) -> str:
+        """The column's name: context for every cell under it."""
+        return self.column
 
 
 @dataclass(frozen=True)
@@ -60,11 +70,14 @@ class TableText:
     """Rows in the table."""
     sampled: bool
     blocks: Iterator[CellBlock]
+    skipped: tuple[str, ...] = ()
+    """Columns not read for their type (floats, binary, nested): named, never silent."""
 
 
 def located(block: TextBlock, matches: list[Match]) -> list[tuple[int, int, int, Match]]:
     """``(line, start, end, match)`` for the matches this block reports: the 1-based line
-    in the file and character offsets within that line. Newlines are counted between one
+    in the file and character offsets within that line (a match that goes on to further
+    lines ends, here, where its first line does). Newlines are counted between one
     match and the next (``str.count``), never all of them one by one."""
     mine = sorted(
         (m for m in matches if block.report_from <= m.start < block.report_until),
@@ -81,7 +94,9 @@ def located(block: TextBlock, matches: list[Match]) -> list[tuple[int, int, int,
         position = match.start
         offset = block.column_base if line == block.first_line else 0
         start = match.start - line_start + offset
-        result.append((line, start, start + match.end - match.start, match))
+        stop = text.find("\n", match.start, match.end)  # a private key's block spans lines
+        end = (stop if stop >= 0 else match.end) - match.start + start
+        result.append((line, start, end, match))
     return result
 
 

@@ -125,10 +125,20 @@ def luhn(digits: str) -> bool:
 _LUHN_DOUBLED = str.maketrans("0123456789", "0246813579")
 
 
-def _card_network(digits: str) -> bool:
-    """An issuer range of ISO/IEC 7812 with a length that network issues."""
+def _card_network(digits: str) -> bool | None:
+    """An issuer range of ISO/IEC 7812 with a length that network issues: True, or None
+    for UATP (any 15 digits starting with 1: too common a shape to confirm without a
+    context word), or False."""
     n = len(digits)
     two, three, four, six = int(digits[:2]), int(digits[:3]), int(digits[:4]), int(digits[:6])
+    if digits[0] == "1":
+        return None if n == 15 else False  # UATP (airline cards)
+    if 2200 <= four <= 2205:
+        return 16 <= n <= 19  # Mir (2200-2204), BORICA (2205)
+    if two in (81, 82):
+        return 16 <= n <= 19  # RuPay, UnionPay (81)
+    if four == 9792:
+        return n == 16  # Troy
     if digits[0] == "4":
         return n in (13, 16, 19)  # Visa
     if 51 <= two <= 55 or 2221 <= four <= 2720:
@@ -153,9 +163,9 @@ def payment_card(text: str) -> Verdict:
     if len(separators) > 1:
         return False  # mixed separators: not how cards are written
     digits = _DIGITS.sub("", text)
-    if not 12 <= len(digits) <= 19 or digits in TEST_CARDS:
+    if not 12 <= len(digits) <= 19 or digits in TEST_CARDS or not luhn(digits):
         return False
-    return luhn(digits) and _card_network(digits)
+    return _card_network(digits)
 
 
 def iban(text: str) -> Verdict:

@@ -128,3 +128,8 @@ def _print_columns(console: Console, entry: dict[str, Any]) -> None:
                 f"{low:.1%}-{high:.1%}",
             )
     console.print(table)
+    if entry.get("skipped_columns"):
+        console.print(
+            f"           not read (not text, integers, whole decimals or dates; --columns "
+            f"reads them): {', '.join(entry['skipped_columns'])}"
+        )

@@ -245,7 +245,9 @@ def scan_table_source(
     be read is an ``error`` result, not an exception."""
     try:
         text = table_text(source, columns, sample_rows)
-        return scan_table(source, text.columns, text.rows, text.sampled, text.blocks, scan, key)
+        result = scan_table(source, text.columns, text.rows, text.sampled, text.blocks, scan, key)
+        result.skipped_columns = list(text.skipped)
+        return result
     except InputError as exc:
         return PiiFileResult(source, 0, "error", message=str(exc))
 

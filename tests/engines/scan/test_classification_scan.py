@@ -177,6 +177,15 @@ def test_bad_logs_are_located_input_errors(
     assert message in text
 
 
+def test_an_attribute_named_like_a_count_is_a_located_error(tmp_path: Path) -> None:
+    import ibis
+
+    source = write(decision_frame(200).rename(columns={"sex": "n"}), tmp_path, "parquet")
+    with pytest.raises(InputError) as caught:
+        scan(ibis.duckdb.connect(), source, DecisionColumns("y", "p", ("n",)))
+    assert str(caught.value).startswith(f"{source}: column 'n' is named like a count")
+
+
 def test_unreadable_sources_name_the_file(tmp_path: Path) -> None:
     from charter.engines.scan.backends import connect
 

@@ -94,6 +94,20 @@ def test_classes_match_a_brute_force_reference(backend: Any, tmp_path: Path, see
     assert sum(s * c for s, c in sizes.small_classes) == want["below"]
 
 
+def test_columns_named_like_the_engines_own_are_fine(backend: Any, tmp_path: Path) -> None:
+    frame = _table(3).rename(columns={"zip": "n", "sex": "value", "age": "cls"})
+    path = tmp_path / "named.parquet"
+    frame.to_parquet(path)
+    renamed = reidentification(_source(backend, path), ["cls", "n", "value"], ["diagnosis"])
+    original = _table(3)
+    want = _brute_force(original, "diagnosis", False)
+    assert (renamed.sizes.k, renamed.sizes.classes) == (want["k"], want["classes"])
+    assert renamed.sensitive[0].l_distinct == want["l"]
+    found = discover(_source(backend, path), k=5)
+    assert found.rows == len(frame)
+    assert "id" in found.identifiers
+
+
 def test_discovery_finds_identifiers_and_minimal_risky_sets(backend: Any, tmp_path: Path) -> None:
     rows = 400
     frame = pd.DataFrame(
@@ -174,3 +188,24 @@ def test_a_long_column_comes_in_blocks_of_at_most_two_mebibytes(
     )
     assert list(cell_ranges([5, 5, 5, 20, 1], limit=12)) == [(0, 2), (2, 3), (3, 4), (4, 5)]
     assert list(cell_ranges([])) == []
+
+
+def test_the_sample_is_spread_like_a_random_pick_and_the_same_on_both_engines(
+    spark_backend: Any, tmp_path: Path
+) -> None:
+    from charter.engines.scan.backends import connect
+
+    rows = 100_000
+    path = tmp_path / "ids.parquet"
+    pd.DataFrame({"n": np.arange(rows)}).to_parquet(path)
+    picks = []
+    for engine in (connect("duckdb"), spark_backend):
+        text = table_text(_source(engine, path), sample_rows=1000)
+        picks.append(sorted(r for b in text.blocks for r in b.rows))
+    assert picks[0] == picks[1]
+    gaps = np.diff(picks[0])
+    assert 800 < len(picks[0]) < 1200
+    # a random pick has gaps of every size (about geometric with mean 100), not a handful
+    assert len(set(gaps.tolist())) > 200
+    assert gaps.min() < 5
+    assert gaps.max() > 300

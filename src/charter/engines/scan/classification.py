@@ -10,7 +10,7 @@ import pandas as pd
 from charter.domain.scans import BUCKET_COLUMN, DecisionColumns
 from charter.engines.scan.inputs import ScanSource, problem, require_columns, run_on_engine
 from charter.engines.scan.progress import ProgressReporter, tracked
-from charter.metrics.cells import ConfusionCells
+from charter.metrics.cells import MEASURES, ConfusionCells
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -28,6 +28,13 @@ def confusion_cells(
     roles |= {f"--control {c}": c for c in columns.control}
     roles |= {"--score": columns.score, "--time": columns.time}
     require_columns(source, roles)
+    for name in (*columns.sensitive, *columns.control):
+        if name in MEASURES:
+            raise problem(
+                source.name,
+                f"column '{name}' is named like a count of the cell table "
+                f"({', '.join(MEASURES)}): rename it to group by it",
+            )
     table = source.table
     _binary(source, table, columns.label, "label")  # type check: 0/1 or true/false
     _binary(source, table, columns.prediction, "prediction")

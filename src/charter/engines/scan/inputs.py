@@ -8,6 +8,7 @@ reaches (``postgres://user@host/db#decisions``, ``duckdb:///data/logs.duckdb#dec
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from charter.domain.errors import InputError, InputProblem, Location
+from charter.privacy.quasi_identifiers import names_a_value
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -113,12 +115,30 @@ def _known_format(path: str) -> bool:
 def _read(con: BaseBackend, name: str, files: list[str], fmt: str, shown: str) -> ir.Table:
     with engine_errors(shown, f"cannot read as {fmt.upper()}"):
         if con.name == "duckdb":
-            return _read_duckdb(con, files, fmt, partitioned=Path(name).is_dir())
+            table = _read_duckdb(con, files, fmt, partitioned=Path(name).is_dir())
         # Spark globs and discovers partition folders itself: hand it the source as given.
-        if fmt == "csv":
-            return con.read_csv(name, header=True, inferSchema=True)
-        reader = {"parquet": con.read_parquet, "json": con.read_json}[fmt]
-        return reader(name)
+        elif fmt == "csv":
+            table = con.read_csv(name, header=True, inferSchema=True)
+        else:
+            table = {"parquet": con.read_parquet, "json": con.read_json}[fmt](name)
+    if fmt == "csv":
+        _require_header(table, shown)
+    return table
+
+
+def _require_header(table: ir.Table, shown: str) -> None:
+    """A CSV file's first row names its columns. When it holds values instead (a file
+    written without a header), they would be shown as column names in every finding and
+    report: refused, without repeating them."""
+    for number, column in enumerate(table.columns, start=1):
+        if names_a_value(column):
+            raise InputError.at(
+                shown,
+                1,
+                0,
+                f"the first row holds values, not column names (column {number}): "
+                "a CSV file needs a header row",
+            )
 
 
 def _read_duckdb(con: BaseBackend, files: list[str], fmt: str, *, partitioned: bool) -> ir.Table:
@@ -165,8 +185,25 @@ def engine_errors(source: str, what: str) -> Iterator[None]:
     except InputError:
         raise
     except Exception as exc:
-        detail = _first_meaningful_line(str(exc)) or type(exc).__name__
-        raise problem(source, f"{what}: {detail}") from exc
+        raise problem(source, f"{what}: {engine_message(exc)}") from exc
+
+
+_QUOTED = re.compile(r"""(["'`])(.*?)\1""")
+_TYPE_NAME = re.compile(r"[A-Z]+(?:_[A-Z]+)*[0-9]{0,3}(?:\([0-9, ]*\))?")
+"""``STRING``, ``INT64``, ``DECIMAL(18,3)``: what an engine may quote besides data."""
+_ROW_AFTER_COUNT = re.compile(r"(got \d+)\s*:.*$")
+
+
+def engine_message(exc: BaseException) -> str:
+    """What an engine's exception says, on one line, without the data it quotes: engines
+    put the value that failed in their messages (DuckDB ``Failed to cast value to
+    numerical: "ana@example.org"``, pyarrow ``Expected 3 columns, got 2: <the row>``), and
+    that value may be personal data. Quoted text is kept only when it is a type name."""
+    line = _first_meaningful_line(str(exc)) or type(exc).__name__
+    line = _ROW_AFTER_COUNT.sub(r"\1", line)
+    return _QUOTED.sub(
+        lambda quoted: quoted.group() if _TYPE_NAME.fullmatch(quoted.group(2)) else "…", line
+    )
 
 
 def _first_meaningful_line(text: str) -> str:

@@ -32,6 +32,11 @@ IDENTIFIER_SHARE = 0.95
 quasi-identifier (a key or a direct identifier such as an e-mail address)."""
 
 
+COUNT, VALUE = "_charter_n", "_charter_value"
+"""Names of the engine's own columns, kept apart from any column a table can have (a table
+with columns ``n`` or ``value`` is common)."""
+
+
 def _keys(table: ir.Table, columns: Sequence[str]) -> dict[str, Any]:
     """Group keys; JSON values (sparse JSON-lines fields) unwrapped as strings."""
     keys: dict[str, Any] = {}
@@ -48,8 +53,10 @@ def _fetch(source: ScanSource, expression: ir.Table, progress: ProgressReporter 
 
 def _sizes(source: ScanSource, columns: Sequence[str], progress: ProgressReporter | None) -> Any:
     table = source.table
-    expression = table.group_by(**_keys(table, columns)).aggregate(n=table.count()).select("n")
-    return _fetch(source, expression, progress).column("n").to_numpy()
+    expression = (
+        table.group_by(**_keys(table, columns)).aggregate(**{COUNT: table.count()}).select(COUNT)
+    )
+    return _fetch(source, expression, progress).column(COUNT).to_numpy()
 
 
 def reidentification(
@@ -80,13 +87,13 @@ def reidentification(
     spreads = []
     for name in sensitive:
         keys = _keys(table, quasi_identifiers)
-        grouped = table.group_by(**keys, value=_keys(table, [name])[name]).aggregate(
-            n=table.count()
+        grouped = table.group_by(**keys, **{VALUE: _keys(table, [name])[name]}).aggregate(
+            **{COUNT: table.count()}
         )
         numbered = grouped.select(
             cls=ibis.dense_rank().over(order_by=[grouped[c] for c in quasi_identifiers]),
-            value=grouped["value"],
-            n=grouped["n"],
+            value=grouped[VALUE],
+            n=grouped[COUNT],
         )
         frame = _fetch(source, numbered, progress).to_pandas()
         kind = table[name].type()
@@ -109,14 +116,14 @@ def discover(
     whose classes are smaller than ``k``."""
     table = source.table
     columns = [c for c in table.columns if c not in set(exclude)]
-    measures: dict[str, Any] = {"_rows": table.count()}
+    measures: dict[str, Any] = {COUNT: table.count()}
     for i, name in enumerate(columns):
-        measures[f"_d{i}"] = _keys(table, [name])[name].nunique()
+        measures[f"{COUNT}{i}"] = _keys(table, [name])[name].nunique()
     counts = _fetch(source, table.aggregate(**measures), progress).to_pylist()[0]
-    rows = int(counts["_rows"])
+    rows = int(counts[COUNT])
     if rows == 0:
         raise problem(source.name, "has no rows")
-    distinct = {name: int(counts[f"_d{i}"]) for i, name in enumerate(columns)}
+    distinct = {name: int(counts[f"{COUNT}{i}"]) for i, name in enumerate(columns)}
     identifiers = tuple(c for c in columns if rows >= 20 and distinct[c] >= IDENTIFIER_SHARE * rows)
     suggested = tuple(c for c in columns if suggests_quasi_identifier(c) and c not in identifiers)
     others = sorted(

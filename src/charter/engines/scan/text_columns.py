@@ -25,18 +25,41 @@ if TYPE_CHECKING:
 ROW_COLUMN = "_charter_row"
 BATCH_ROWS = 65_536
 SAMPLE_SEED = 20261125
-SAMPLE_MODULUS = 1_000_003
-"""A prime: row numbers are scrambled modulo it, so the pick repeats every million rows."""
-SAMPLE_MULTIPLIER = 48_271
+HASH_MULTIPLIER = 0x45D9F3B
+"""The multiplier of a 32-bit integer hash (xor-shift, multiply, xor-shift, multiply,
+xor-shift): every output bit depends on every input bit, so the rows it keeps are spread
+like a random pick, with no lattice of regular gaps; the products stay under 2^59, so no
+engine overflows its 64-bit integers, and DuckDB and Spark keep the same rows."""
+HASH_RANGE = 1 << 32
 
 
 def text_columns_of(table: ir.Table) -> tuple[str, ...]:
-    """Columns whose values can hold personal data as text: strings, JSON, integers."""
+    """Columns whose values can hold personal data as text: strings, JSON, integers
+    (card and phone numbers are often stored as numbers), decimals without a fraction
+    (the same, in a wider type), and dates (a date of birth)."""
     names = []
     for name, kind in table.schema().items():
-        if kind.is_string() or kind.is_json() or (kind.is_integer() and not kind.is_boolean()):
+        if (
+            kind.is_string()
+            or kind.is_json()
+            or (kind.is_integer() and not kind.is_boolean())
+            or (kind.is_decimal() and kind.scale == 0)
+            or kind.is_date()
+        ):
             names.append(name)
     return tuple(names)
+
+
+def _row_hash(row: ir.IntegerValue, seed: int) -> ir.IntegerValue:
+    """A well-mixed 32-bit hash of the row number and ``seed``, in plain integer
+    arithmetic every engine computes alike."""
+    mask = HASH_RANGE - 1
+    x = (row + seed) & mask
+    x = x ^ (x >> 16)
+    x = (x * HASH_MULTIPLIER) & mask
+    x = x ^ (x >> 16)
+    x = (x * HASH_MULTIPLIER) & mask
+    return x ^ (x >> 16)
 
 
 def table_text(
@@ -63,14 +86,14 @@ def table_text(
         numbered = table.mutate(**{ROW_COLUMN: ibis.row_number()})
         row = numbered[ROW_COLUMN]
         # A fixed pseudo-random pick by row number (the same on every engine and run): rows
-        # whose scrambled number falls under the sampling share.
-        scrambled = ((row % SAMPLE_MODULUS) * SAMPLE_MULTIPLIER + seed) % SAMPLE_MODULUS
-        expression = numbered.filter(scrambled < int(SAMPLE_MODULUS * sample_rows / total)).select(
-            row, **{n: _as_text(numbered[n]) for n in chosen}
-        )
+        # whose hashed number falls under the sampling share.
+        keep = _row_hash(row, seed) < int(HASH_RANGE * sample_rows / total)
+        expression = numbered.filter(keep).select(row, **{n: _as_text(numbered[n]) for n in chosen})
     else:
         expression = table.select(**{n: _as_text(table[n]) for n in chosen})
-    return TableText(chosen, total, sampled, _blocks(source, expression, chosen, numbered=sampled))
+    skipped = tuple(c for c in table.columns if c not in chosen)
+    blocks = _blocks(source, expression, chosen, numbered=sampled)
+    return TableText(chosen, total, sampled, blocks, skipped)
 
 
 def _as_text(column: Any) -> Any:

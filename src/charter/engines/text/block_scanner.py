@@ -16,6 +16,7 @@ from typing import Any, cast
 from charter.domain.pii_catalogue import PiiCatalogue
 from charter.engines.text.pattern_clock import CpuTimeClock
 from charter.privacy.detector import CompiledPatterns, Detector, Match, PatternTimeoutError
+from charter.privacy.escapes import find_through_escapes
 from charter.privacy.text_blocks import CellBlock, TextBlock, reported_counts
 
 _WORKER: dict[str, Detector] = {}
@@ -35,17 +36,19 @@ def _start_worker(
     )  # fmt: skip
 
 
-def _count(data: bytes, report_from: int, report_until: int) -> Counter[str]:
+def _count(data: bytes, heading: str, report_from: int, report_until: int) -> Counter[str]:
     """The block's matches that it reports, counted by entity: all a file's result needs
     once its listing is full, and far less to send back than the matches."""
-    found = _WORKER["detector"].find(data.decode("utf-8"), data)
+    found = find_through_escapes(_WORKER["detector"].find, data.decode("utf-8"), data, heading)
     return reported_counts(found, report_from, report_until)
 
 
-def _find(data: bytes) -> list[tuple[Any, ...]]:
+def _find(data: bytes, heading: str) -> list[tuple[Any, ...]]:
     """Only the bytes travel to the worker (half the copying); it decodes them itself. The
     matches travel back as plain tuples (pickled several times faster than named ones)."""
-    return [tuple(m) for m in _WORKER["detector"].find(data.decode("utf-8"), data)]
+    detector = _WORKER["detector"]
+    found = find_through_escapes(detector.find, data.decode("utf-8"), data, heading)
+    return [tuple(m) for m in found]
 
 
 @dataclass
@@ -95,7 +98,9 @@ class BlockScanner:
         if self.jobs <= 1:
             for block in blocks:
                 try:
-                    found = self.detector.find(block.text, block.data)
+                    found = find_through_escapes(
+                        self.detector.find, block.text, block.data, block.heading
+                    )
                 except PatternTimeoutError as exc:
                     raise _located(exc, block) from None
                 if counted is not None and counted(block):
@@ -108,9 +113,11 @@ class BlockScanner:
         try:
             for block in blocks:
                 work: Future[Any] = (
-                    pool.submit(_count, block.data, block.report_from, block.report_until)
+                    pool.submit(
+                        _count, block.data, block.heading, block.report_from, block.report_until
+                    )
                     if counted is not None and counted(block)
-                    else pool.submit(_find, block.data)
+                    else pool.submit(_find, block.data, block.heading)
                 )
                 pending.append((block, work))
                 if len(pending) >= 2 * self.jobs:
