@@ -16,9 +16,9 @@ Data, written under ``/tmp/charter-bench/pii`` from fixed seeds by
 
 - ``labelled.jsonl`` / ``.txt``: the labelled corpus (40 % of lines with one or two values,
   the rest filler and hard negatives: order numbers, timestamps, versions, prices, Luhn-,
-  mod-97- and SSA-failing look-alikes, impossible IPs), ``--labelled-mb`` (default 2 MB;
-  Presidio needs about a minute per MB);
-- ``chat.txt``: support-chat transcripts for throughput, ``--chat-mb`` (default 20 MB):
+  mod-97- and SSA-failing look-alikes, impossible IPs), ``--labelled-mb`` (default 10 MB, as the
+  issue asks; Presidio reads it in about two minutes);
+- ``chat.txt``: support-chat transcripts for throughput, ``--chat-mb`` (default 100 MB):
   5 % of turns carry a value, 5 % are digit-heavy look-alikes, the rest conversation.
 
 Both tools see the same lines. Presidio runs in its own venv (``bash
@@ -27,7 +27,7 @@ Charter runs ``charter scan pii --format json`` as a user would, timed whole (st
 output included) and by its summary's ``seconds`` (the scan alone, as Presidio's figure is),
 and, for the labelled corpus, line by line in-process so both score the same spans.
 
-Run: ``.venv/bin/python bench/pii_speed.py [--labelled-mb 2] [--chat-mb 20]``
+Run: ``.venv/bin/python bench/pii_speed.py [--labelled-mb 10] [--chat-mb 100]``
 """
 
 from __future__ import annotations
@@ -69,10 +69,12 @@ def _write(path: Path, megabytes: float, seed: int, **mix: float) -> list[dict[s
     return rows
 
 
-def _presidio(text_file: Path, out: Path, entities: tuple[str, ...] = SHARED) -> float:
+def _presidio(
+    text_file: Path, out: Path, entities: tuple[str, ...] = SHARED, processes: int = 1
+) -> float:
     done = subprocess.run(
         [str(PRESIDIO), str(ROOT / "bench" / "presidio_runner.py"), str(text_file), str(out),
-         "--entities", ",".join(entities)],
+         "--entities", ",".join(entities), "--processes", str(processes)],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     last = done.stderr.strip().splitlines()[-1]
@@ -89,8 +91,8 @@ def _read_predictions(path: Path, lines: int) -> list[list[dict[str, object]]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--labelled-mb", type=float, default=2.0)
-    parser.add_argument("--chat-mb", type=float, default=20.0)
+    parser.add_argument("--labelled-mb", type=float, default=10.0)
+    parser.add_argument("--chat-mb", type=float, default=100.0)
     parser.add_argument("--presidio-chat-mb", type=float, default=1.0)
     args = parser.parse_args()
     if not PRESIDIO.exists():
@@ -131,14 +133,12 @@ def main() -> None:
 
 def _throughput(args: argparse.Namespace, env: dict[str, str]) -> None:
     """Charter's CLI on the whole chat file, Presidio on a slice, both on the six entities
-    and on the twelve shared ones."""
+    and on the twelve shared ones, each tool with one process and with two: the ratios
+    compare the same number of processes (and, as the earlier runs did, Charter's two
+    with Presidio's one, the way Presidio's analyzer runs unless one writes a pool)."""
     chat = DATA / "chat.txt"
     _write(chat, args.chat_mb, seed=202, pii_share=0.05, negative_share=0.05)
     chat_mb = chat.stat().st_size / 1e6
-    same_set, same_scan = _scan_seconds(chat, env, ["--entities", ",".join(SIX)])
-    shared, shared_scan = _scan_seconds(chat, env, ["--entities", ",".join(SHARED)])
-    best, best_scan = _scan_seconds(chat, env, [])
-    found = json.loads((DATA / "chat-charter.json").read_text())["summary"]["findings"]
     sample = DATA / "chat-sample.txt"
     with chat.open(encoding="utf-8") as source, sample.open("w", encoding="utf-8") as out:
         written = 0
@@ -147,46 +147,47 @@ def _throughput(args: argparse.Namespace, env: dict[str, str]) -> None:
             written += len(line.encode())
             if written >= args.presidio_chat_mb * 1e6:
                 break
-    presidio_seconds = _presidio(sample, DATA / "chat-presidio.jsonl", SIX)
-    presidio_rate = written / 1e6 / presidio_seconds
-    presidio_shared = _presidio(sample, DATA / "chat-presidio-shared.jsonl", SHARED)
-    shared_rate = written / 1e6 / presidio_shared
+    sets = {"the six": SIX, "the twelve": SHARED}
+    presidio = {
+        (name, processes): written
+        / 1e6
+        / _presidio(sample, DATA / f"chat-presidio-{processes}.jsonl", entities, processes)
+        for name, entities in sets.items()
+        for processes in (1, 2)
+    }
+    ours = {
+        (name, jobs): _scan_seconds(chat, env, ["--entities", ",".join(entities)], jobs)
+        for name, entities in sets.items()
+        for jobs in (1, 2)
+    }
+    ours |= {("full catalogue", jobs): _scan_seconds(chat, env, [], jobs) for jobs in (1, 2)}
+    found = json.loads((DATA / "chat-charter.json").read_text())["summary"]["findings"]
     print(f"## Chat transcripts: {chat_mb:.1f} MB ({found:,} findings, full catalogue)\n")
-    print("| tool | entities | MB | seconds | MB/s | x Presidio |")
-    print("|---|---|---|---|---|---|")
-    timings = [  # (tool, entities, seconds, the Presidio rate it compares with)
-        ("Charter `scan pii --jobs 2`, whole process", "the six", same_set, presidio_rate),
-        ("Charter, its scan alone (summary `seconds`)", "the six", same_scan, presidio_rate),
-        ("Charter `scan pii --jobs 2`, whole process", "the twelve", shared, shared_rate),
-        ("Charter, its scan alone (summary `seconds`)", "the twelve", shared_scan, shared_rate),
-        ("Charter `scan pii --jobs 2`, whole process", "full catalogue", best, shared_rate),
-        ("Charter, its scan alone (summary `seconds`)", "full catalogue", best_scan, shared_rate),
-    ]
-    for tool, entities, seconds, peer in timings:
-        rate = chat_mb / seconds
-        print(
-            f"| {tool} | {entities} | {chat_mb:.1f} | {seconds:.2f} | {rate:.1f} "
-            f"| {rate / peer:.0f}x |"
-        )
-    for entities, seconds, rate in (
-        ("the six", presidio_seconds, presidio_rate),
-        ("the twelve", presidio_shared, shared_rate),
-    ):
-        print(
-            f"| Presidio analyzer, `analyze` calls alone | {entities} | {written / 1e6:.2f} "
-            f"| {seconds:.1f} | {rate:.3f} | |"
-        )
     print(
-        f"\nthroughput ratio Charter / Presidio, same entities: the six, whole process "
-        f"{chat_mb / same_set / presidio_rate:.0f}x, scan alone "
-        f"{chat_mb / same_scan / presidio_rate:.0f}x; the twelve, whole process "
-        f"{chat_mb / shared / shared_rate:.0f}x, scan alone "
-        f"{chat_mb / shared_scan / shared_rate:.0f}x"
-        "\n(the full catalogue is compared with Presidio on the twelve)"
+        "| entities | processes | Charter whole process MB/s | Charter scan alone MB/s "
+        "| Presidio `analyze` MB/s | ratio, whole process | ratio, scan alone |"
     )
+    print("|---|---|---|---|---|---|---|")
+    for (name, jobs), (whole, scan) in ours.items():
+        peer = presidio[("the twelve" if name == "full catalogue" else name, jobs)]
+        print(
+            f"| {name} | {jobs} | {chat_mb / whole:.1f} | {chat_mb / scan:.1f} | {peer:.3f} "
+            f"| {chat_mb / whole / peer:.0f}x | {chat_mb / scan / peer:.0f}x |"
+        )
+    print("\nCharter with two processes against Presidio with one:")
+    for name in sets:
+        whole, scan = ours[(name, 2)]
+        peer = presidio[(name, 1)]
+        print(
+            f"- {name}: whole process {chat_mb / whole / peer:.0f}x, "
+            f"scan alone {chat_mb / scan / peer:.0f}x"
+        )
+    print("(the full catalogue is compared with Presidio on the twelve)")
 
 
-def _scan_seconds(chat: Path, env: dict[str, str], extra: list[str]) -> tuple[float, float]:
+def _scan_seconds(
+    chat: Path, env: dict[str, str], extra: list[str], jobs: int
+) -> tuple[float, float]:
     """Best of three whole ``charter scan pii`` processes over the chat file: the process's
     wall time (start-up and writing the JSON included) and the scan's own time from the
     JSON summary (first block read to last block done, worker start-up included), which
@@ -196,7 +197,7 @@ def _scan_seconds(chat: Path, env: dict[str, str], extra: list[str]) -> tuple[fl
         started = time.perf_counter()
         done = subprocess.run(
             [str(ROOT / ".venv" / "bin" / "charter"), "scan", "pii", str(chat), "--format", "json",
-             "--jobs", "2", "--output", str(DATA / "chat-charter.json"), *extra],
+             "--jobs", str(jobs), "--output", str(DATA / "chat-charter.json"), *extra],
             capture_output=True, text=True, env=env, check=False,
         )  # fmt: skip
         whole = min(whole, time.perf_counter() - started)

@@ -221,7 +221,9 @@ def test_column_names_are_context_and_every_plain_type_is_read(tmp_path: Path) -
             "dob": [date(1984, 3, 12)] * rows,
             "segment": pa.array(["ana.ruiz@kinomail.de"] * rows).dictionary_encode(),
             "score": [0.5] * rows,
-            "tags": [["a"]] * rows,
+            "contacts": [{"email": "omar.vos@gmx.net", "kind": "home"}] * rows,
+            "aliases": [["kai.lind@web.de", "none"]] * rows,
+            "raw": [b"tara.khan@gmail.com"] * rows,
         }
     )
     path = tmp_path / "members.parquet"
@@ -238,12 +240,18 @@ def test_column_names_are_context_and_every_plain_type_is_read(tmp_path: Path) -
         "card": "CREDIT_CARD",  # a whole decimal
         "dob": "DATE_OF_BIRTH",  # a date column
         "segment": "EMAIL_ADDRESS",  # a dictionary (pandas category) column
+        "contacts": "text",  # a struct, read as the engine writes it out
+        "aliases": "text",  # a list, likewise
+        "raw": "EMAIL_ADDRESS",  # binary that is text
     }
-    assert entry["skipped_columns"] == ["score", "tags"]
-    assert "columns score, tags copied as they are" in entry["message"]
+    assert entry["skipped_columns"] == ["score"]
+    assert "columns score copied as they are" in entry["message"]
     copy = pq.read_table(out)
     assert copy.schema.equals(table.schema)
     assert set(copy.column("segment").to_pylist()) == {"<EMAIL_ADDRESS>"}
+    assert copy.column("contacts")[0].as_py() == {"email": "<EMAIL_ADDRESS>", "kind": "home"}
+    assert copy.column("aliases")[0].as_py() == ["<EMAIL_ADDRESS>", "none"]
+    assert copy.column("raw")[0].as_py() == b"<EMAIL_ADDRESS>"
     assert copy.column("card").null_count == rows
     assert copy.column("dob").null_count == rows
     assert copy.column("notes").to_pylist() == table.column("notes").to_pylist()
@@ -294,3 +302,95 @@ def test_an_engine_error_does_not_repeat_the_value_it_failed_on(tmp_path: Path) 
     assert "ines" not in done.stderr
     (line,) = done.stderr.strip().splitlines()
     assert line.startswith(f"{source}: ")
+
+
+def test_sigterm_stops_the_workers_and_leaves_no_half_copy(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from support import backtracking_catalogue
+
+    env = dict(os.environ, CHARTER_CONFIG_DIR=str(tmp_path / "cfg"))
+    chat = tmp_path / "chat.txt"
+    chat.write_text("User: member M" + "1" * 40 + " wrote\n")  # backtracks for a minute
+    copy = tmp_path / "copy.txt"
+    command = [sys.executable, "-m", "charter", "scan", "pii", str(chat), "--jobs", "2",
+               "--catalogue", str(backtracking_catalogue(tmp_path)), "--pattern-budget", "60",
+               "--redact", str(copy)]  # fmt: skip
+    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+    workers: list[int] = []
+    deadline = time.monotonic() + 30
+    while len(workers) < 2 and time.monotonic() < deadline:  # the pool is up
+        time.sleep(0.2)
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+        workers = [int(pid) for pid in children.read_text().split()] if children.exists() else []
+    time.sleep(1.0)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 143, stderr
+    assert stderr.strip().splitlines()[-1] == "terminated"
+    assert not copy.exists()
+    assert not list(tmp_path.glob(".copy.txt*"))
+    time.sleep(0.5)
+    for pid in workers:
+        assert (
+            not Path(f"/proc/{pid}").exists()
+            or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
+        ), pid
+
+
+def test_a_table_past_its_time_budget_is_incomplete_and_gets_no_copy(tmp_path: Path) -> None:
+    env = {"CHARTER_CONFIG_DIR": str(tmp_path / "cfg")}
+    table = tmp_path / "big.csv"
+    rows = 70_000  # two batches: the budget is checked between blocks
+    table.write_text("id,note\n" + "".join(f"{i},mail me at u{i}@proton.me\n" for i in range(rows)))
+    clean = tmp_path / "small.csv"
+    clean.write_text("id,note\n1,nothing here\n")
+    out = tmp_path / "out"
+    done = run_cli(
+        "scan", "pii", str(table), str(clean), "--full", "--budget", "0", "--redact", str(out),
+        "-f", "json", env=env,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    files = {Path(f["path"]).name: f for f in json.loads(done.stdout)["files"]}
+    assert files["big.csv"]["status"] == "incomplete"
+    assert "time budget of 0 s ran out" in files["big.csv"]["message"]
+    assert not (out / "big.csv").exists()
+    # the table after it is read as usual (the stream stopped early was closed)
+    assert files["small.csv"]["status"] in ("complete", "incomplete")
+    assert "error" not in {f["status"] for f in files.values()}
+    assert "Traceback" not in done.stderr
+
+
+def test_a_short_row_or_a_long_cell_is_read_as_written(tmp_path: Path) -> None:
+    env = {"CHARTER_CONFIG_DIR": str(tmp_path / "cfg")}
+    short = tmp_path / "short.csv"
+    short.write_text(
+        'name,email,phone\nJohn,john.doe@gmail.com\nAnn,"ann@proton.me\nsecond line",'
+        "+44 20 7946 0958\n"
+    )
+    long_cell = tmp_path / "long.csv"
+    long_cell.write_text('id,note\n1,"' + "x" * 3_000_000 + ' ana.ruiz@kinomail.de"\n')
+    late = tmp_path / "late.csv"  # a text value far below the rows the sniffer types
+    late.write_text("id,note\n" + "".join(f"{i},hi\n" for i in range(30_000)) + "x@y.org,z\n")
+    out = tmp_path / "out"
+    done = run_cli(
+        "scan", "pii", str(short), str(long_cell), str(late), "--full", "--redact", str(out),
+        "-f", "json", env=env,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    files = {Path(f["path"]).name: f for f in json.loads(done.stdout)["files"]}
+    assert [c["column"] for c in files["short.csv"]["columns"]] == ["name", "email", "phone"]
+    assert files["short.csv"]["counts"] == {"EMAIL_ADDRESS": 2, "PHONE_NUMBER": 1}
+    assert files["long.csv"]["counts"] == {"EMAIL_ADDRESS": 1}
+    assert files["late.csv"]["counts"] == {"EMAIL_ADDRESS": 1}
+    assert {f["status"] for f in files.values()} == {"complete"}
+    assert (out / "short.csv").read_text().splitlines() == [
+        '"name","email","phone"',
+        '"John","<EMAIL_ADDRESS>",',
+        '"Ann","<EMAIL_ADDRESS>',
+        'second line","<PHONE_NUMBER>"',
+    ]

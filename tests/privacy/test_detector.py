@@ -295,3 +295,22 @@ def test_the_budget_comes_from_the_catalogue(tmp_path: Path) -> None:
         load_pii_catalogue(str(bad))
     assert "bad.yaml:" in str(caught.value)
     assert "pattern_budget" in str(caught.value)
+
+
+def test_every_validator_answers_any_text_without_raising() -> None:
+    """A partner's pattern may hand a built-in validator anything (``SSN:unknown`` to
+    ``us_ssn``): each answers True, False or None, never an exception."""
+    import random
+    import string
+
+    from charter.privacy.validators import VALIDATORS
+
+    rng = random.Random(3)  # noqa: S311 - seeded test data, not secrets
+    alphabets = [string.printable, string.digits + " -./:", string.ascii_uppercase + string.digits,
+                 "@.:/-_" + string.ascii_letters, "éü€😀\u00a0٣" + string.digits]  # fmt: skip
+    texts = ["", " ", "://", "@", "SSN:unknown", "NHS:943-476-591", "9" * 40]
+    texts += ["".join(rng.choice(a) for _ in range(rng.randint(1, 40))) for a in alphabets
+              for _ in range(1500)]  # fmt: skip
+    for name, validate in VALIDATORS.items():
+        for text in texts:
+            assert validate(text) in (True, False, None), (name, text)

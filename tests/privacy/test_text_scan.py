@@ -298,7 +298,7 @@ def test_pseudonyms_agree_across_files_and_a_long_line_is_redacted_whole(tmp_pat
     original = folder / "a.txt"
     same = run_cli("scan", "pii", str(original), "--redact", str(original), env=env)
     assert same.returncode == 2
-    assert "would overwrite its original" in same.stderr
+    assert "would overwrite it" in same.stderr
 
 
 def test_redaction_across_a_block_cut(tmp_path: Path) -> None:
@@ -329,3 +329,21 @@ def test_redaction_across_a_block_cut(tmp_path: Path) -> None:
     )  # fmt: skip
     assert "".join(written) == line.replace(value, "<EMAIL_ADDRESS>") + "\n"
     assert len(written) > 1
+
+
+def test_a_preview_shows_at_most_a_quarter_of_a_value_and_never_four_characters_more() -> None:
+    from charter.privacy.masking import preview
+
+    values = [(s["entity"], line.text[s["start"] : s["end"]]) for line in generate(3000, seed=5)
+              for s in line.spans]  # fmt: skip
+    values += [("EMAIL_ADDRESS", "a@b.io"), ("MAC_ADDRESS", "AA:BB:CC:DD:4D:5E"),
+               ("UK_NINO", "AB 12 34 56 C"), ("URL", "postgres://app:Xy7Qz9pL@db")]  # fmt: skip
+    assert len({entity for entity, _ in values}) >= 10
+    for entity, value in values:
+        shown = preview(entity, value)
+        visible = sum(c.isalnum() for c in shown)
+        letters = sum(c.isalnum() for c in value)
+        assert visible <= min(4, letters // 4), (entity, value, shown)
+    assert preview("EMAIL_ADDRESS", "john.smith@corp.com") == "j***@***.com"
+    assert preview("EMAIL_ADDRESS", "a@b.io") == "***@***"  # not its whole local part
+    assert preview("CREDIT_CARD", "4539 1488 0343 6467") == "**** **** **** 6467"

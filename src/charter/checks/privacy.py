@@ -167,6 +167,15 @@ TRANSFER_MECHANISMS = (
     "derogation",
     "data privacy framework",
 )
+_MECHANISM = re.compile(
+    r"(?<![\w.])(?:" + "|".join(re.escape(m) for m in TRANSFER_MECHANISMS) + r")(?!\w)"
+)
+"""A mechanism named as whole words ("SCCs 2021/914", not "escc")."""
+_NOT_IN_PLACE = re.compile(
+    r"\b(?:pending|planned|to be (?:signed|agreed|put in place)|not yet|tbd|tbc|draft|"
+    r"under (?:negotiation|review)|negotiating|expired|lapsed|requested)\b"
+)
+"""Words saying the named mechanism does not cover the transfer yet, or any more."""
 """Words that name a transfer mechanism of GDPR Chapter V (Arts. 45-49)."""
 
 
@@ -211,7 +220,18 @@ class RecordsOfProcessing(Check):
                 )
             for j, transfer in enumerate(source.transfers or []):
                 lowered = transfer.casefold()
-                if not any(word in lowered for word in TRANSFER_MECHANISMS):
+                pending = _NOT_IN_PLACE.search(lowered)
+                if _MECHANISM.search(lowered) and pending:
+                    violations.append(
+                        system_violation(
+                            ctx,
+                            ("data_sources", i, "transfers", j),
+                            f"'{source.id}' transfers data ('{transfer}') under a mechanism "
+                            f"that is not in place ('{pending.group()}')",
+                            {"source": source.id, "transfer": transfer},
+                        )
+                    )
+                elif not _MECHANISM.search(lowered):
                     violations.append(
                         system_violation(
                             ctx,

@@ -8,6 +8,7 @@ cases). Findings carry counts, locations, masked previews and keyed digests; nev
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, ClassVar
@@ -446,17 +447,20 @@ class ReidentificationRisk(Check):
         exports = [(i, e) for i, e in _tables(ctx, card) if e.exported or e.quasi_identifiers]
         if not exports:
             return Outcome.not_applicable("no exported table in evaluations.privacy")
-        limits = RiskLimits(k=int(ctx.threshold("k")), l=int(ctx.threshold("l")))
+        pack_limits = RiskLimits(k=int(ctx.threshold("k")), l=int(ctx.threshold("l")))
         engine = _engine(ctx)
         violations: list[Violation] = []
         assessed: dict[str, Any] = {}
         for i, evidence in exports:
+            limits = replace(pack_limits, t=evidence.max_t_closeness)
             name = _table_source(ctx, evidence)
             quasi = tuple(evidence.quasi_identifiers)
+            discovered = None
             if not quasi:
-                quasi = engine.discover_quasi_identifiers(
+                discovered = engine.discover_quasi_identifiers(
                     name, k=limits.k, exclude=tuple(evidence.sensitive)
-                ).suggested
+                )
+                quasi = discovered.suggested
             if not quasi:
                 violations.append(
                     system_violation(
@@ -490,6 +494,14 @@ class ReidentificationRisk(Check):
                     for s in report.sensitive
                 },
             }
+            if discovered is not None:  # by name; what uniqueness says besides, for review
+                assessed[evidence.id]["discovered"] = {
+                    "by_name": list(discovered.suggested),
+                    "identifier_columns": list(discovered.identifiers),
+                    "risky_combinations": [
+                        {"columns": list(r.columns), "k": r.sizes.k} for r in discovered.risky[:10]
+                    ],
+                }
             for breach in judge_reidentification(report, limits):
                 aspect = (
                     breach.metric

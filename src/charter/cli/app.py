@@ -89,6 +89,7 @@ def main() -> None:
 
     first = sys.argv[1] if len(sys.argv) > 1 else None
     chosen = build(first) if first in COMMANDS or first in GROUPS else app
+    terminated = _stop_on_sigterm()
     try:
         code = chosen(standalone_mode=False, prog_name="charter")
     except InputError as exc:
@@ -103,8 +104,8 @@ def main() -> None:
         typer.echo(f"{where}: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_INPUT)
     except typer.Abort:
-        typer.echo("aborted", err=True)
-        sys.exit(130)
+        typer.echo("terminated" if terminated else "aborted", err=True)
+        sys.exit(143 if terminated else 130)
     except Exception as exc:
         if not type(exc).__module__.startswith("sqlalchemy"):
             raise
@@ -114,7 +115,27 @@ def main() -> None:
         first_line = (str(cause).splitlines() or [""])[0]
         typer.echo(f"database: {type(cause).__name__}: {first_line}", err=True)
         sys.exit(EXIT_INPUT)
+    if terminated:  # Typer turned the interrupt into exit code 130
+        typer.echo("terminated", err=True)
+        sys.exit(143)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _stop_on_sigterm() -> list[int]:
+    """SIGTERM (a CI job cancelled, ``kill``) stops a command the way Ctrl-C does: the work
+    in progress unwinds, worker processes are shut down and half-written files removed,
+    instead of the process vanishing and leaving them behind. The list it returns gets the
+    signal's number when that happened (exit 143, not 130)."""
+    import signal
+
+    received: list[int] = []
+
+    def stop(number: int, _frame: object) -> None:
+        received.append(number)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    return received
 
 
 def _usage_error(exc: typer.TyperException) -> int:

@@ -87,14 +87,18 @@ def write_output(content: str | bytes, output: Path | None) -> None:
         else:
             sys.stdout.write(content)
         return
-    output.parent.mkdir(parents=True, exist_ok=True)
+    if output.is_dir():
+        fail_input(f"--output: {output} is a folder; name the file to write")
     temporary = output.with_name(f".{output.name}.tmp")
     try:
+        output.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, bytes):
             temporary.write_bytes(content)
         else:
             temporary.write_text(content, encoding="utf-8")
         temporary.replace(output)
+    except OSError as exc:
+        fail_input(f"--output: cannot write {output}: {exc.strerror}")
     finally:
         temporary.unlink(missing_ok=True)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -562,22 +563,12 @@ def pii(
     except InputError as exc:
         fail_input(str(exc))
     _check_engine(engine)
-    files = [
-        p
-        for path in paths
-        for p in (sorted(q for q in path.rglob("*") if q.is_file()) if path.is_dir() else [path])
-    ]
-    tables = [p for p in files if _is_table(str(p))]
-    files = [p for p in files if not _is_table(str(p))]
-    if not files and not tables:
-        fail_input("no files found in the given paths")
-    redaction = None
-    targets: dict[Path, Path] = {}
-    if redact is not None:
-        targets = _redaction_targets(paths, files + tables, redact)
-        if any(t.resolve() == f.resolve() for f, t in targets.items()):
-            fail_input("--redact: a copy would overwrite its original")
-        redaction = Redaction(redact_mode, lambda p: composition.redacted_copy(targets[p]))
+    files, tables, targets = _pii_inputs(paths, redact, output)
+    redaction = (
+        Redaction(redact_mode, lambda p: composition.redacted_copy(targets[p]))
+        if redact is not None
+        else None
+    )
     scanner = composition.pii_scanner(chosen, wanted, threshold, jobs, pattern_budget)
     total = sum(p.stat().st_size for p in files if p.is_file())
     report = composition.byte_progress(total)
@@ -597,12 +588,12 @@ def pii(
         if tables:
             run = _with_tables(
                 run, tables, scanner.scan, key, engine, _names(columns),
-                None if full or redaction else sample,
+                None if full or redaction else sample, budget,
             )  # fmt: skip
             if redaction is not None:
-                _redact_tables(run, targets, scanner.scan, key, redact_mode)
+                _redact_tables(run, targets, scanner.scan, key, redact_mode, budget)
     finally:
-        scanner.close()
+        scanner.close(now=sys.exc_info()[0] is not None)  # interrupted: stop workers
         report(None)
     document = pii_document(run)
     _emit(document, output_format, output, render_pii_table, _pii_html)
@@ -638,6 +629,7 @@ def _with_tables(
     engine: str,
     columns: tuple[str, ...],
     sample_rows: int | None,
+    budget: float | None,
 ) -> Any:
     """``run`` with each table's result added (read through the scan engine)."""
     import time
@@ -651,7 +643,13 @@ def _with_tables(
     try:
         results = [
             scan_table_source(
-                str(table), columns, sample_rows, engine_scanner.table_text, scan, key
+                str(table),
+                columns,
+                sample_rows,
+                engine_scanner.table_text,
+                scan,
+                key,
+                budget_seconds=budget,
             )
             for table in tables
         ]
@@ -662,18 +660,22 @@ def _with_tables(
     )
 
 
-def _redact_tables(run: Any, targets: dict[Path, Path], scan: Any, key: bytes, mode: str) -> None:
-    """A redacted copy of each table scanned completely (an unreadable one gets none)."""
+def _redact_tables(
+    run: Any, targets: dict[Path, Path], scan: Any, key: bytes, mode: str, budget: float | None
+) -> None:
+    """A redacted copy of each table scanned completely (an unreadable one gets none); a
+    copy that runs out of ``budget`` seconds is discarded and the table ``incomplete``."""
     from charter import composition
     from charter.domain.errors import InputError
+    from charter.domain.personal_data import TimeBudgetSpentError
     from charter.privacy.detector import PatternTimeoutError
     from charter.services.pii import cell_redactor
 
-    redact = cell_redactor(scan, key, mode)
     for result in run.files:
         path = Path(result.path)
         if not result.is_table or result.status != "complete" or path not in targets:
             continue
+        redact = cell_redactor(scan, key, mode, budget)
         try:
             as_they_are = composition.redacted_table(path, targets[path], redact)
             if as_they_are:
@@ -685,13 +687,16 @@ def _redact_tables(run: Any, targets: dict[Path, Path], scan: Any, key: bytes, m
             result.status, result.message = "error", str(exc)
         except PatternTimeoutError as exc:
             result.status, result.message = "incomplete", f"{path}: redacted copy: {exc}"
+        except TimeBudgetSpentError:
+            result.status = "incomplete"
+            result.message = f"{path}: time budget of {budget:g} s ran out writing the copy"
 
 
 def _redaction_targets(paths: list[Path], files: list[Path], out: Path) -> dict[Path, Path]:
-    """One input file: ``out`` is the copy. Otherwise ``out`` is a folder mirroring each
-    file's path below the folder it was found in."""
+    """One input file: ``out`` is the copy (inside ``out`` when it is a folder). Otherwise
+    ``out`` is a folder mirroring each file's path below the folder it was found in."""
     if len(paths) == 1 and paths[0].is_file():
-        return {files[0]: out}
+        return {files[0]: out / files[0].name if out.is_dir() else out}
     targets: dict[Path, Path] = {}
     for path in paths:
         if path.is_dir():
@@ -701,6 +706,51 @@ def _redaction_targets(paths: list[Path], files: list[Path], out: Path) -> dict[
         else:
             targets[path] = out / path.name
     return targets
+
+
+def _pii_inputs(
+    paths: list[Path], redact: Path | None, output: Path | None
+) -> tuple[list[Path], list[Path], dict[Path, Path]]:
+    """The text files and tables to scan (folders walked, earlier redacted copies inside
+    them left out) and where each redacted copy goes; usage errors when a copy or the
+    report would overwrite a file scanned, or two copies would share a path."""
+    copies = redact.resolve() if redact is not None else None
+    found = [
+        p
+        for path in paths
+        for p in (sorted(q for q in path.rglob("*") if q.is_file()) if path.is_dir() else [path])
+        if copies is None or p.resolve() == copies or not p.resolve().is_relative_to(copies)
+    ]
+    tables = [p for p in found if _is_table(str(p))]
+    files = [p for p in found if not _is_table(str(p))]
+    if not files and not tables:
+        fail_input(f"no files found in {', '.join(str(p) for p in paths)}")
+    targets: dict[Path, Path] = {}
+    if redact is not None:
+        targets = _redaction_targets(paths, files + tables, redact)
+        _check_targets(targets)
+    if output is not None and output.resolve() in {
+        *(f.resolve() for f in found),
+        *(t.resolve() for t in targets.values()),
+    }:
+        fail_input(f"--output: {output} would overwrite a file scanned or a redacted copy")
+    return files, tables, targets
+
+
+def _check_targets(targets: dict[Path, Path]) -> None:
+    """No copy overwrites its original, and no two copies share a path."""
+    written: dict[Path, Path] = {}
+    for source, target in targets.items():
+        where = target.resolve()
+        if where == source.resolve():
+            fail_input(f"--redact: the copy of {source} would overwrite it")
+        if where in written:
+            fail_input(
+                f"--redact: the copies of {written[where]} and {source} would both be {target}"
+            )
+        if target.is_dir():
+            fail_input(f"--redact: {target} is a folder, not a file the copy can take")
+        written[where] = source
 
 
 def _pii_html(document: dict[str, Any]) -> str:

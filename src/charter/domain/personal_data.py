@@ -60,6 +60,11 @@ class ColumnProfile:
     free text with findings in it, or None when nothing was found."""
 
 
+class TimeBudgetSpentError(Exception):
+    """A scan's time budget (``--budget``) ran out: what it was writing is discarded and
+    the file is ``incomplete``, never a pass."""
+
+
 WHOLE_VALUE_SHARE = 0.8
 """A column holds an entity (rather than mentioning it in text) when at least this share of
 the cells where the entity was found are nothing but the entity."""

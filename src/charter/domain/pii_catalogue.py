@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from charter.domain.base import ProfileSource, PythonRegex, StrictModel
 
@@ -62,6 +62,26 @@ class Recognizer(StrictModel):
     """Words near the match that lower it (order, invoice, version...)."""
     max_length: int = Field(default=128, gt=0, le=16384)
     """Longest value in characters: the window the exact pattern searches."""
+
+    @field_validator("prefilter", "context", "negative_context")
+    @classmethod
+    def _printable(cls, value: str | list[str]) -> str | list[str]:
+        """No control characters: the multi-pattern engine takes patterns as C strings, so a
+        NUL would silently cut one short."""
+        for text in [value] if isinstance(value, str) else value:
+            if not text.strip() or any(not c.isprintable() for c in text):
+                raise ValueError(
+                    "must be non-empty printable text (write a control character as an "
+                    "escape: \\x00)"
+                )
+        return value
+
+    @field_validator("pattern")
+    @classmethod
+    def _not_empty_match(cls, value: str) -> str:
+        if re.compile(value).fullmatch("") is not None:
+            raise ValueError("matches the empty string: every position would be a finding")
+        return value
 
 
 class DataCategory(StrictModel):

@@ -280,6 +280,9 @@ class PrivacyEvidence(StrictModel):
     """Tables: columns that single people out in combination (default: discovered)."""
     sensitive: list[ColumnName] = []
     """Tables: sensitive attributes for l-diversity and t-closeness."""
+    max_t_closeness: Annotated[float, Field(gt=0, le=1)] | None = None
+    """Tables: the largest t-closeness distance the partner commits to for this export
+    (a DPIA's target); judged with the pack's k and l when set."""
     record_date: ColumnName | None = None
     """Tables: the column dating each record (collection or last activity), for retention;
     without it, files are dated by their modification time."""

@@ -55,15 +55,35 @@ def load_text_profile(reference: str) -> TextProfile:
 
 def load_pii_catalogue(reference: str = "pii/default") -> PiiCatalogue:
     """A built-in catalogue (``pii/default``) or a partner's file; a file that ``extends``
-    another gets that one's recognizers first (less its ``disabled`` ones), then its own."""
+    another gets that one's recognizers first (less its ``disabled`` ones), then its own.
+    ``extends`` names a built-in catalogue or a file (relative to the one that names it)."""
+    return _pii_catalogue(reference, ())
+
+
+def _pii_catalogue(reference: str, chain: tuple[str, ...]) -> PiiCatalogue:
     catalogue, document = _read(PiiCatalogue, "pii", reference)
     if _builtin(reference, "pii") is None:  # the built-in prefilters are compiled in tests
         _check_prefilters(catalogue, document, reference)
     if catalogue.extends is None:
         return catalogue
-    if catalogue.extends == catalogue.id:
-        raise InputError.at(reference, 1, 1, "a catalogue cannot extend itself")
-    base = load_pii_catalogue(catalogue.extends)
+    where = document.source.locate(("extends",))
+    base_reference = catalogue.extends
+    if _builtin(base_reference, "pii") is None and not Path(base_reference).is_absolute():
+        base_reference = str(Path(reference).parent / base_reference)
+    seen = (*chain, _identity(reference))
+    if _identity(base_reference) in seen or catalogue.extends == catalogue.id:
+        raise InputError.at(
+            reference, where.line, where.column, "extends: catalogues extend one another in a loop"
+        )
+    if _builtin(base_reference, "pii") is None and not Path(base_reference).is_file():
+        raise InputError.at(
+            reference,
+            where.line,
+            where.column,
+            f"extends: no built-in catalogue or file '{catalogue.extends}' "
+            f"(built-in: {', '.join(builtin_profile_ids('pii'))})",
+        )
+    base = _pii_catalogue(base_reference, seen)
     own = {r.id for r in catalogue.recognizers}
     kept = [r for r in base.recognizers if r.id not in catalogue.disabled and r.id not in own]
     inherited = {  # settings the file leaves out are the extended catalogue's
@@ -79,6 +99,11 @@ def load_pii_catalogue(reference: str = "pii/default") -> PiiCatalogue:
             "extends": None,
         }
     )
+
+
+def _identity(reference: str) -> str:
+    """One name for a catalogue however it is referred to: its built-in file or its path."""
+    return str((_builtin(reference, "pii") or Path(reference)).resolve())
 
 
 def _load(model: type[P], kind: str, reference: str) -> P:

@@ -36,12 +36,15 @@ def digest(key: bytes, entity: str, value: str) -> str:
 
 
 def preview(entity: str, value: str) -> str:
-    """A masked rendering that keeps the shape and at most four characters."""
+    """A masked rendering that keeps the shape and shows at most four of the value's letters
+    and digits, never more than a quarter of them (separators do not count)."""
+    keep = min(4, sum(c.isalnum() for c in value) // 4)
     if entity == "EMAIL_ADDRESS" and "@" in value:
         local, _, domain = value.rpartition("@")
         tld = domain.rsplit(".", 1)[-1] if "." in domain else ""
-        return f"{local[:1]}***@***.{tld}" if len(tld) <= 4 else f"{local[:1]}***@***"
-    keep = min(4, len(value) // 4)
+        first = local[:1] if keep >= 1 and len(local) >= 3 else ""  # never a whole local part
+        shown_tld = tld if tld and len(first) + len(tld) <= keep else ""
+        return f"{first}***@***" + (f".{shown_tld}" if shown_tld else "")
     if entity in ("API_KEY", "ACCESS_TOKEN", "PRIVATE_KEY", "PAYMENT_TOKEN", "URL"):
         return value[:keep] + "*" * min(len(value) - keep, 12)  # the prefix names the kind
     masked = []

@@ -229,6 +229,8 @@ _SSN_PUBLIC = frozenset({"078051120", "219099999", "457555462"})
 
 def us_ssn(text: str) -> Verdict:
     digits = _DIGITS.sub("", text)
+    if len(digits) != 9:
+        return False
     area, group, serial = digits[:3], digits[3:5], digits[5:]
     if area in ("000", "666") or area[0] == "9" or group == "00" or serial == "0000":
         return False
@@ -265,7 +267,10 @@ _IPV4_DOCUMENTATION = ((192, 0, 2), (198, 51, 100), (203, 0, 113))
 def _ipv4(text: str) -> Verdict:
     """Dotted quads without the ``ipaddress`` module (this runs for every candidate)."""
     parts = text.split(".")
-    if len(parts) != 4 or any(not p or (len(p) > 1 and p[0] == "0") for p in parts):
+    if len(parts) != 4 or any(
+        not p.isascii() or not p.isdigit() or len(p) > 3 or (len(p) > 1 and p[0] == "0")
+        for p in parts
+    ):
         return False
     octets = [int(p) for p in parts]
     if any(o > 255 for o in octets):
@@ -283,6 +288,8 @@ def mac_address(text: str) -> Verdict:
 
 def uk_nhs(text: str) -> Verdict:
     digits = _DIGITS.sub("", text)
+    if len(digits) != 10 or not digits.isascii():
+        return False
     total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
     check = 11 - total % 11
     if check == 11:
@@ -298,7 +305,7 @@ _NINO_BAD_PREFIX = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
 def uk_nino(text: str) -> Verdict:
     compact = text.replace(" ", "").upper()
     prefix = compact[:2]
-    if prefix[0] in _NINO_BAD_FIRST or prefix[1] in _NINO_BAD_SECOND:
+    if len(prefix) < 2 or prefix[0] in _NINO_BAD_FIRST or prefix[1] in _NINO_BAD_SECOND:
         return False
     return prefix not in _NINO_BAD_PREFIX
 
@@ -414,6 +421,8 @@ def _possible_international(digits: str) -> bool:
 
 
 def url_credentials(text: str) -> Verdict:
+    if "://" not in text:
+        return False
     userinfo = text.split("://", 1)[1].split("@", 1)[0]
     user, _, secret = userinfo.partition(":")
     return bool(user) and bool(secret) and not secret.startswith("$")
@@ -437,7 +446,7 @@ _MONTHS = {
 
 
 def _parse_date(text: str) -> date | None:
-    numbers = [int(n) for n in re.findall(r"\d+", text)]
+    numbers = [int(n) for n in re.findall(r"\d{1,8}", text)]
     month_word = re.search(r"[A-Za-z]{3,}", text)
     candidates: list[tuple[int, int, int]] = []
     if month_word:
@@ -457,7 +466,7 @@ def _parse_date(text: str) -> date | None:
     for year, month, day in candidates:
         try:
             return date(year, month, day)
-        except ValueError:
+        except (ValueError, OverflowError):
             continue
     return None
 

@@ -25,6 +25,7 @@ from charter.domain.personal_data import (
     PiiFileResult,
     PiiFinding,
     PiiRun,
+    TimeBudgetSpentError,
 )
 from charter.domain.pii_catalogue import PiiCatalogue
 from charter.metrics.intervals import wilson
@@ -91,6 +92,11 @@ def scan_text_files(
         except OSError as exc:
             results.append(PiiFileResult(str(path), 0, "error", message=f"{path}: {exc.strerror}"))
             continue
+        if not path.is_file():  # a pipe or a device would block or never end
+            results.append(
+                PiiFileResult(str(path), 0, "error", message=f"{path}: not a regular file")
+            )
+            continue
         result = PiiFileResult(str(path), size)
         deadline = None if budget_seconds is None else time.perf_counter() + budget_seconds
         done = 0
@@ -119,8 +125,8 @@ def scan_text_files(
                             f"time budget of {budget_seconds:g} s ran out after {done:,} of "
                             f"{size:,} bytes"
                         )
-                        raise _BudgetSpentError
-        except _BudgetSpentError:
+                        raise TimeBudgetSpentError
+        except TimeBudgetSpentError:
             pass  # the redacted copy, half written, was discarded
         except PatternTimeoutError as exc:
             result.status = "incomplete"
@@ -193,8 +199,9 @@ def scan_table(
     holding: dict[str, Counter[str]] = {c: Counter() for c in columns}
     whole: dict[str, Counter[str]] = {c: Counter() for c in columns}
     seen_rows: set[int] = set()
+    stream = scan(blocks)
     try:
-        for block, matches in scan(blocks):
+        for block, matches in stream:
             cell_block = cast("CellBlock", block)
             column = cell_block.column
             cells[column] += len(cell_block.rows)
@@ -225,6 +232,11 @@ def scan_table(
     except InputError as exc:
         result.status = "error"
         result.message = str(exc)
+    finally:  # a scan that stopped early lets the engine close its stream now
+        for stream_or_blocks in (stream, blocks):
+            close = getattr(stream_or_blocks, "close", None)
+            if close is not None:
+                close()
     if sampled:
         result.scanned_rows = len(seen_rows)
     result.columns = [
@@ -240,12 +252,17 @@ def scan_table_source(
     table_text: Callable[[str, tuple[str, ...], int | None], TableText],
     scan: Scan,
     key: bytes,
+    *,
+    budget_seconds: float | None = None,
 ) -> PiiFileResult:
     """Open ``source`` through the engine (``table_text``) and scan it; a table that cannot
     be read is an ``error`` result, not an exception."""
     try:
         text = table_text(source, columns, sample_rows)
-        result = scan_table(source, text.columns, text.rows, text.sampled, text.blocks, scan, key)
+        result = scan_table(
+            source, text.columns, text.rows, text.sampled, text.blocks, scan, key,
+            budget_seconds=budget_seconds,
+        )  # fmt: skip
         result.skipped_columns = list(text.skipped)
         return result
     except InputError as exc:
@@ -267,12 +284,22 @@ def _profile(
     return ColumnProfile(column, cells, shares, label)
 
 
-def cell_redactor(scan: Scan, key: bytes, mode: str) -> Callable[[str, list[str]], list[str]]:
+def cell_redactor(
+    scan: Scan, key: bytes, mode: str, budget_seconds: float | None = None
+) -> Callable[[str, list[str]], list[str]]:
     """``redact(column, cells)`` for redacted copies of tables: each cell with its findings
     replaced (``mask``, ``tag`` or ``pseudonym``, as in text files); a newline inside a
-    cell is kept in the copy (it is read as a space, which keeps every offset)."""
+    cell is kept in the copy (it is read as a space, which keeps every offset). Past
+    ``budget_seconds`` from its first call it raises ``TimeBudgetSpentError`` (the copy is
+    discarded)."""
+    deadline: list[float] = []
 
     def redact(column: str, cells: list[str]) -> list[str]:
+        if budget_seconds is not None:
+            if not deadline:
+                deadline.append(time.perf_counter() + budget_seconds)
+            elif time.perf_counter() > deadline[0]:
+                raise TimeBudgetSpentError
         shown = [c.replace("\n", " ").replace("\r", " ") for c in cells]
         blocks = []
         for low, high in cell_ranges([len(c.encode("utf-8")) for c in shown]):
@@ -308,10 +335,6 @@ def cell_redactor(scan: Scan, key: bytes, mode: str) -> Callable[[str, list[str]
         return result
 
     return redact
-
-
-class _BudgetSpentError(Exception):
-    """The time budget ran out: leave the block loop and discard a redacted copy."""
 
 
 def _write_redacted(

@@ -65,8 +65,10 @@ def format_of(path: str) -> str:
     )
 
 
-def open_source(con: BaseBackend, source: str) -> ScanSource:
-    """Open ``source`` on ``con`` (or on the backend its URL names)."""
+def open_source(con: BaseBackend, source: str, *, as_text: bool = False) -> ScanSource:
+    """Open ``source`` on ``con`` (or on the backend its URL names). ``as_text`` reads a
+    CSV file's every column as text (the PII scan: a value that would break a column's
+    sniffed type far down the file is text like any other)."""
     if "://" in source:
         return _open_url(source)
     if any(ch in source for ch in GLOB_CHARACTERS):
@@ -74,7 +76,7 @@ def open_source(con: BaseBackend, source: str) -> ScanSource:
         if not matches:
             raise problem(source, "no file matches this pattern")
         fmt = format_of(source)
-        return ScanSource(source, _read(con, source, matches, fmt, source), fmt)
+        return ScanSource(source, _read(con, source, matches, fmt, source, as_text), fmt)
     path = Path(source)
     if path.is_dir():
         files = sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p, path))
@@ -85,13 +87,14 @@ def open_source(con: BaseBackend, source: str) -> ScanSource:
         if len(fmts) > 1:
             raise problem(source, f"folder mixes file types ({', '.join(sorted(fmts))})")
         fmt = fmts.pop()
-        return ScanSource(source, _read(con, source, [str(p) for p in data], fmt, source), fmt)
+        names = [str(p) for p in data]
+        return ScanSource(source, _read(con, source, names, fmt, source, as_text), fmt)
     if not path.exists():
         raise problem(source, "no such file or folder")
     if not path.is_file():
         raise problem(source, "not a regular file")
     fmt = format_of(source)
-    return ScanSource(source, _read(con, source, [source], fmt, source), fmt)
+    return ScanSource(source, _read(con, source, [source], fmt, source, as_text), fmt)
 
 
 def _glob(pattern: str) -> list[Path]:
@@ -112,13 +115,15 @@ def _known_format(path: str) -> bool:
     return True
 
 
-def _read(con: BaseBackend, name: str, files: list[str], fmt: str, shown: str) -> ir.Table:
+def _read(
+    con: BaseBackend, name: str, files: list[str], fmt: str, shown: str, as_text: bool = False
+) -> ir.Table:
     with engine_errors(shown, f"cannot read as {fmt.upper()}"):
         if con.name == "duckdb":
-            table = _read_duckdb(con, files, fmt, partitioned=Path(name).is_dir())
+            table = _read_duckdb(con, files, fmt, partitioned=Path(name).is_dir(), as_text=as_text)
         # Spark globs and discovers partition folders itself: hand it the source as given.
         elif fmt == "csv":
-            table = con.read_csv(name, header=True, inferSchema=True)
+            table = con.read_csv(name, header=True, inferSchema=not as_text)
         else:
             table = {"parquet": con.read_parquet, "json": con.read_json}[fmt](name)
     if fmt == "csv":
@@ -141,14 +146,27 @@ def _require_header(table: ir.Table, shown: str) -> None:
             )
 
 
-def _read_duckdb(con: BaseBackend, files: list[str], fmt: str, *, partitioned: bool) -> ir.Table:
+CSV_MAX_LINE_BYTES = 64 << 20
+"""The longest CSV record DuckDB reads (its default is 2 MB): a cell may be a whole
+document."""
+
+
+def _read_duckdb(
+    con: BaseBackend, files: list[str], fmt: str, *, partitioned: bool, as_text: bool = False
+) -> ir.Table:
     options: dict[str, Any] = {}
     if fmt == "parquet":
         if partitioned:
             options["hive_partitioning"] = True
         return con.read_parquet(files, **options)
     if fmt == "csv":
-        return con.read_csv(files)
+        # A short row's missing cells are NULL (without it, one short row makes the sniffer
+        # read the whole file as a single column); DuckDB pads only in a serial read when
+        # quoted cells hold line breaks.
+        options = {"null_padding": True, "parallel": False, "max_line_size": CSV_MAX_LINE_BYTES}
+        if as_text:
+            options["all_varchar"] = True
+        return con.read_csv(files, **options)
     return con.read_json(files, format="newline_delimited")
 
 
@@ -207,13 +225,23 @@ def engine_message(exc: BaseException) -> str:
 
 
 def _first_meaningful_line(text: str) -> str:
-    """The line that says what went wrong (Spark wraps it in a Py4J preamble)."""
+    """The line that says what went wrong (Spark wraps it in a Py4J preamble), with the
+    reason DuckDB gives for a CSV error on a later line (never its "Original Line", which
+    is the row itself)."""
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    for line in lines:
+    for at, line in enumerate(lines):
         if line.startswith("An error occurred while calling"):
             continue
-        return line.lstrip(": ")
+        reason = next((r for r in lines[at + 1 :] if _CSV_REASON.match(r)), None)
+        first = line.lstrip(": ")
+        return f"{first}: {reason}" if reason else first
     return ""
+
+
+_CSV_REASON = re.compile(
+    r"(Maximum line size|Expected Number of Columns|Value with unterminated quote|"
+    r"Invalid unicode|Too many columns|Could not convert|Error when converting)"
+)
 
 
 def run_on_engine(source: str, action: Callable[[], T]) -> T:

@@ -27,6 +27,12 @@ from charter.privacy.quasi_identifiers import suggests_quasi_identifier
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
+DISCOVERY_MAX_COLUMNS = 1000
+"""Discovery counts distinct values of every column: past this many, the quasi-identifiers
+must be named (a table that wide is rarely an export, and each count costs a pass)."""
+DISTINCT_PER_QUERY = 64
+"""Distinct counts asked of the engine in one query (one with thousands of them can take
+an engine down)."""
 IDENTIFIER_SHARE = 0.95
 """A column whose values are this nearly all distinct is an identifier, not a
 quasi-identifier (a key or a direct identifier such as an e-mail address)."""
@@ -44,6 +50,11 @@ def _keys(table: ir.Table, columns: Sequence[str]) -> dict[str, Any]:
         column = table[name]
         keys[name] = column.unwrap_as("string") if column.type().is_json() else column
     return keys
+
+
+def _single_valued(kind: Any) -> bool:
+    """A type whose values can be compared and counted as one (no list, struct or map)."""
+    return not kind.is_nested()
 
 
 def _fetch(source: ScanSource, expression: ir.Table, progress: ProgressReporter | None) -> Any:
@@ -75,6 +86,13 @@ def reidentification(
     roles: dict[str, str | None] = {f"--quasi-identifiers {c}": c for c in quasi_identifiers}
     roles |= {f"--sensitive {c}": c for c in sensitive}
     require_columns(source, roles)
+    for name in (*quasi_identifiers, *sensitive):
+        if not _single_valued(source.table[name].type()):
+            raise problem(
+                source.name,
+                f"column '{name}' is {source.table[name].type()}: quasi-identifiers and "
+                "sensitive attributes hold one value a row",
+            )
     overlap = set(quasi_identifiers) & set(sensitive)
     if overlap:
         raise problem(
@@ -115,15 +133,25 @@ def discover(
     combinations (up to ``max_size`` columns, among at most ``max_columns`` candidates)
     whose classes are smaller than ``k``."""
     table = source.table
-    columns = [c for c in table.columns if c not in set(exclude)]
-    measures: dict[str, Any] = {COUNT: table.count()}
-    for i, name in enumerate(columns):
-        measures[f"{COUNT}{i}"] = _keys(table, [name])[name].nunique()
-    counts = _fetch(source, table.aggregate(**measures), progress).to_pylist()[0]
-    rows = int(counts[COUNT])
+    schema = table.schema()
+    columns = [c for c in table.columns if c not in set(exclude) and _single_valued(schema[c])]
+    if len(columns) > DISCOVERY_MAX_COLUMNS:
+        raise problem(
+            source.name,
+            f"has {len(columns):,} columns: name the quasi-identifiers (--quasi-identifiers) "
+            f"for a table wider than {DISCOVERY_MAX_COLUMNS:,}",
+        )
+    rows = int(
+        _fetch(source, table.aggregate(**{COUNT: table.count()}), progress)[COUNT][0].as_py()
+    )
     if rows == 0:
         raise problem(source.name, "has no rows")
-    distinct = {name: int(counts[f"{COUNT}{i}"]) for i, name in enumerate(columns)}
+    distinct: dict[str, int] = {}
+    for start in range(0, len(columns), DISTINCT_PER_QUERY):
+        part = columns[start : start + DISTINCT_PER_QUERY]
+        measures = {f"{COUNT}{i}": _keys(table, [n])[n].nunique() for i, n in enumerate(part)}
+        counts = _fetch(source, table.aggregate(**measures), progress).to_pylist()[0]
+        distinct |= {name: int(counts[f"{COUNT}{i}"]) for i, name in enumerate(part)}
     identifiers = tuple(c for c in columns if rows >= 20 and distinct[c] >= IDENTIFIER_SHARE * rows)
     suggested = tuple(c for c in columns if suggests_quasi_identifier(c) and c not in identifiers)
     others = sorted(

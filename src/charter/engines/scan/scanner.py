@@ -50,10 +50,11 @@ class IbisScanner:
             self._con = connect(self._engine)
         return self._con
 
-    def open(self, source: str) -> ScanSource:
-        if source not in self._sources:
-            self._sources[source] = open_source(self.connection, source)
-        return self._sources[source]
+    def open(self, source: str, *, as_text: bool = False) -> ScanSource:
+        key = f"{source}\x00text" if as_text else source
+        if key not in self._sources:
+            self._sources[key] = open_source(self.connection, source, as_text=as_text)
+        return self._sources[key]
 
     def close(self) -> None:
         """Close the connections opened for ``URL#table`` sources and the engine's own."""
@@ -128,7 +129,7 @@ class IbisScanner:
     ) -> TableText:
         """The text cells of a table for the PII detector (a random sample of rows, or
         every row when ``sample_rows`` is None)."""
-        return table_text(self.open(source), columns, sample_rows=sample_rows)
+        return table_text(self.open(source, as_text=True), columns, sample_rows=sample_rows)
 
     def record_ages(self, source: str, column: str, cutoff: date) -> RecordAges:
         return record_ages(self.open(source), column, cutoff, self._progress)

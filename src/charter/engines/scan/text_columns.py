@@ -36,15 +36,19 @@ HASH_RANGE = 1 << 32
 def text_columns_of(table: ir.Table) -> tuple[str, ...]:
     """Columns whose values can hold personal data as text: strings, JSON, integers
     (card and phone numbers are often stored as numbers), decimals without a fraction
-    (the same, in a wider type), and dates (a date of birth)."""
+    (the same, in a wider type), dates (a date of birth), binary values, and lists, structs
+    and maps (read as the engine writes them out: ``[a, b]``, ``{'email': a}``). Floats,
+    booleans and timestamps hold none."""
     names = []
     for name, kind in table.schema().items():
         if (
             kind.is_string()
             or kind.is_json()
+            or kind.is_binary()
             or (kind.is_integer() and not kind.is_boolean())
             or (kind.is_decimal() and kind.scale == 0)
             or kind.is_date()
+            or kind.is_nested()
         ):
             names.append(name)
     return tuple(names)
@@ -82,9 +86,12 @@ def table_text(
     counted = table.aggregate(n=table.count())
     total = int(run_on_engine(source.name, lambda: to_arrow(counted)).column("n")[0].as_py())
     sampled = sample_rows is not None and total > sample_rows
+    row_name = ROW_COLUMN
+    while row_name in table.columns:  # a table may have a column of that name already
+        row_name += "_"
     if sampled and sample_rows is not None:
-        numbered = table.mutate(**{ROW_COLUMN: ibis.row_number()})
-        row = numbered[ROW_COLUMN]
+        numbered = table.mutate(**{row_name: ibis.row_number()})
+        row = numbered[row_name]
         # A fixed pseudo-random pick by row number (the same on every engine and run): rows
         # whose hashed number falls under the sampling share.
         keep = _row_hash(row, seed) < int(HASH_RANGE * sample_rows / total)
@@ -92,7 +99,7 @@ def table_text(
     else:
         expression = table.select(**{n: _as_text(table[n]) for n in chosen})
     skipped = tuple(c for c in table.columns if c not in chosen)
-    blocks = _blocks(source, expression, chosen, numbered=sampled)
+    blocks = _blocks(source, expression, chosen, row_name if sampled else None)
     return TableText(chosen, total, sampled, blocks, skipped)
 
 
@@ -102,21 +109,25 @@ def _as_text(column: Any) -> Any:
 
 
 def _blocks(
-    source: ScanSource, expression: ir.Table, columns: tuple[str, ...], *, numbered: bool
+    source: ScanSource, expression: ir.Table, columns: tuple[str, ...], row_name: str | None
 ) -> Iterator[CellBlock]:
+    """The cells of each batch, column by column. Columns are taken by position (the row
+    number first when ``row_name`` is set), never by name: an engine may spell an odd name
+    (a NUL in it) otherwise than Arrow does."""
     import pyarrow.compute as pc
 
     offset = 0
     done = 0
-    for batch in _batches(source, expression):
+    first = 1 if row_name is not None else 0
+    for batch in _batches(source, expression, row_name):
         rows = (
-            batch.column(ROW_COLUMN).to_numpy()  # ibis numbers rows from 0
-            if numbered
+            batch.column(0).to_numpy()  # ibis numbers rows from 0
+            if row_name is not None
             else range(offset, offset + batch.num_rows)
         )
         offset += batch.num_rows
-        for name in columns:
-            values = batch.column(name)
+        for index, name in enumerate(columns, start=first):
+            values = batch.column(index)
             valid = pc.and_(pc.is_valid(values), pc.not_equal(pc.utf8_length(values), 0))
             positions = pc.indices_nonzero(pc.fill_null(valid, False)).to_pylist()
             if not positions:
@@ -145,7 +156,7 @@ def _blocks(
                 )
 
 
-def _batches(source: ScanSource, expression: ir.Table) -> Iterator[Any]:
+def _batches(source: ScanSource, expression: ir.Table, row_name: str | None) -> Iterator[Any]:
     """Arrow record batches in table order, never the whole table at once. DuckDB: its own
     streaming reader, insertion order kept for this query. Spark: the driver pulls one
     partition at a time (``toLocalIterator``) and packs the rows into batches."""
@@ -153,6 +164,7 @@ def _batches(source: ScanSource, expression: ir.Table) -> Iterator[Any]:
     if backend.name == "duckdb":
         raw = backend.con
         raw.execute("SET preserve_insertion_order = true")
+        reader = None
         try:
             reader = run_on_engine(
                 source.name,
@@ -164,16 +176,22 @@ def _batches(source: ScanSource, expression: ir.Table) -> Iterator[Any]:
                     return
                 yield batch
         finally:
+            # A scan stopped early (a budget, a pattern past its budget) leaves the result
+            # open: closed first, or the connection refuses the next statement and table.
+            if reader is not None:
+                reader.close()
             raw.execute("SET preserve_insertion_order = false")
     else:
-        yield from _spark_batches(source, backend, expression)
+        yield from _spark_batches(source, backend, expression, row_name)
 
 
-def _spark_batches(source: ScanSource, backend: Any, expression: ir.Table) -> Iterator[Any]:
+def _spark_batches(
+    source: ScanSource, backend: Any, expression: ir.Table, row_name: str | None
+) -> Iterator[Any]:
     import pyarrow as pa
 
     names = list(expression.columns)
-    types = [pa.int64() if n == ROW_COLUMN else pa.string() for n in names]
+    types = [pa.int64() if n == row_name else pa.string() for n in names]
     schema = pa.schema(list(zip(names, types, strict=True)))
     backend._run_pre_execute_hooks(expression)  # registers in-memory tables (memtable)
     frame = backend._session.sql(backend.compile(expression))  # the backend's own session

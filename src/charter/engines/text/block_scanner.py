@@ -152,10 +152,16 @@ class BlockScanner:
                 )
         return cast("ProcessPoolExecutor", self._pool)
 
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
+    def close(self, *, now: bool = False) -> None:
+        """Stop the worker processes: after their blocks in flight, or ``now`` (the scan
+        was interrupted: a worker may be deep in a long block, so it is terminated)."""
+        if self._pool is None:
+            return
+        if now:
+            for process in list(getattr(self._pool, "_processes", {}).values()):
+                process.kill()
+        self._pool.shutdown(wait=not now, cancel_futures=True)
+        self._pool = None
 
 
 def _received(block: TextBlock, work: Future[Any]) -> tuple[TextBlock, list[Match] | Counter[str]]:

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from charter.domain.errors import InputError
-from charter.engines.scan.inputs import engine_message
+from charter.domain.personal_data import TimeBudgetSpentError
+from charter.engines.scan.inputs import CSV_MAX_LINE_BYTES, engine_message
 from charter.privacy.detector import PatternTimeoutError
 
 BATCH_ROWS = 65_536
@@ -50,7 +51,7 @@ def write_redacted_table(source: Path, target: Path, redact: Redact) -> list[str
                 write(_redacted(batch, redact))
         partial.replace(target)
         return [f.name for f in schema if not _redactable(f.type)]
-    except (InputError, PatternTimeoutError):
+    except (InputError, PatternTimeoutError, TimeBudgetSpentError):
         partial.unlink(missing_ok=True)
         raise
     except Exception as exc:
@@ -65,34 +66,42 @@ def _delimiter(path: Path) -> str:
 
     connection = duckdb.connect()
     try:
-        found = connection.execute("SELECT Delimiter FROM sniff_csv(?)", [str(path)]).fetchone()
+        found = connection.execute(
+            "SELECT Delimiter FROM sniff_csv(?, null_padding = true, parallel = false, "
+            "max_line_size = ?)",
+            [str(path), CSV_MAX_LINE_BYTES],
+        ).fetchone()
     finally:
         connection.close()
     return str(found[0]) if found and found[0] else ","
 
 
 def _read(path: Path, fmt: str, delimiter: str) -> tuple[Any, Iterator[Any]]:
-    import pyarrow as pa
-    import pyarrow.csv as pcsv
+    """The table's schema and its batches. CSV is read by DuckDB as the scan read it
+    (sniffed dialect, every column as text, a short row's missing cells empty), so the
+    copy holds the cells the scan looked at."""
     import pyarrow.parquet as pq
 
     if fmt == "parquet":
         handle = pq.ParquetFile(path)
         return handle.schema_arrow, handle.iter_batches(batch_size=BATCH_ROWS)
-    parse = pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=True)
-    head = pcsv.open_csv(path, parse_options=parse)
-    names = head.schema.names
-    head.close()
-    convert = pcsv.ConvertOptions(
-        column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
-    )
-    reader = pcsv.open_csv(
-        path,
-        parse_options=parse,
-        convert_options=convert,
-        read_options=pcsv.ReadOptions(block_size=8 << 20),
-    )
-    return reader.schema, iter(reader)
+    import duckdb
+
+    connection = duckdb.connect()
+    relation = connection.read_csv(
+        str(path), header=True, sep=delimiter, all_varchar=True, null_padding=True,
+        parallel=False, max_line_size=CSV_MAX_LINE_BYTES,
+    )  # fmt: skip
+    reader = relation.to_arrow_reader(BATCH_ROWS)
+
+    def batches() -> Iterator[Any]:
+        try:
+            yield from reader
+        finally:
+            reader.close()
+            connection.close()
+
+    return reader.schema, batches()
 
 
 class _writer:  # noqa: N801 - a context manager used like a function
@@ -125,33 +134,98 @@ class _writer:  # noqa: N801 - a context manager used like a function
 def _redacted(batch: Any, redact: Redact) -> Any:
     import pyarrow as pa
 
-    columns = []
-    for name, column in zip(batch.schema.names, batch.columns, strict=True):
-        kind = column.type
-        if not _redactable(kind):
-            columns.append(column)
-        elif pa.types.is_dictionary(kind):  # a pandas category column: the dictionary's text
-            decoded = _text_column(name, column.dictionary_decode(), redact)
-            columns.append(decoded.dictionary_encode().cast(kind))
-        elif _is_text(kind):
-            columns.append(_text_column(name, column, redact))
-        else:
-            columns.append(_typed_column(name, column, redact))
+    columns = [
+        _redacted_array(name, column, redact)
+        for name, column in zip(batch.schema.names, batch.columns, strict=True)
+    ]
     return pa.RecordBatch.from_arrays(columns, schema=batch.schema)
 
 
+def _redacted_array(name: str, column: Any, redact: Redact) -> Any:
+    """``column`` with its findings replaced, of the same type: text cells rewritten,
+    number and date cells that held a finding NULL, and the text inside lists, structs and
+    maps rewritten in place (a field's cells under ``name.field``: the field's name is
+    context too). Other types (floats, booleans, times) hold none and stay."""
+    import pyarrow as pa
+
+    kind = column.type
+    if pa.types.is_dictionary(kind):  # a pandas category column: the dictionary's text
+        if not _is_text(kind.value_type):
+            return column
+        decoded = _redacted_array(name, column.dictionary_decode(), redact)
+        return decoded.dictionary_encode().cast(kind)
+    if _is_text(kind):
+        return _text_column(name, column, redact)
+    if pa.types.is_string_view(kind):
+        return _text_column(name, column.cast(pa.string()), redact).cast(kind)
+    if pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
+        return _binary_column(name, column, redact)
+    if (
+        pa.types.is_integer(kind)
+        or pa.types.is_date(kind)
+        or (pa.types.is_decimal(kind) and kind.scale == 0)
+    ):
+        return _typed_column(name, column, redact)
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind):
+        values = _redacted_array(name, column.values, redact)
+        return type(column).from_arrays(column.offsets, values, type=kind, mask=column.is_null())
+    if pa.types.is_map(kind):
+        keys = _redacted_array(f"{name}.key", column.keys, redact)
+        items = _redacted_array(name, column.items, redact)
+        return pa.MapArray.from_arrays(
+            column.offsets, keys, items, type=kind, mask=column.is_null()
+        )
+    if pa.types.is_struct(kind):
+        fields = [
+            _redacted_array(f"{name}.{kind.field(i).name}", column.field(i), redact)
+            for i in range(kind.num_fields)
+        ]
+        return pa.StructArray.from_arrays(fields, fields=list(kind), mask=column.is_null())
+    return column
+
+
 def _redactable(kind: Any) -> bool:
-    """The types ``_redacted`` rewrites: those the scan reads by default."""
+    """Whether ``_redacted_array`` looks into a type (what the scan reads by default)."""
     import pyarrow as pa
 
     if pa.types.is_dictionary(kind):
         return _is_text(kind.value_type)
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind):
+        return _redactable(kind.value_type)
+    if pa.types.is_map(kind):
+        return _redactable(kind.key_type) or _redactable(kind.item_type)
+    if pa.types.is_struct(kind):
+        return any(_redactable(kind.field(i).type) for i in range(kind.num_fields))
     return bool(
         _is_text(kind)
+        or pa.types.is_string_view(kind)
+        or pa.types.is_binary(kind)
+        or pa.types.is_large_binary(kind)
         or pa.types.is_integer(kind)
         or pa.types.is_date(kind)
         or (pa.types.is_decimal(kind) and kind.scale == 0)
     )
+
+
+def _binary_column(name: str, column: Any, redact: Redact) -> Any:
+    """Binary cells that are UTF-8 text, redacted as text; other bytes stay as they are
+    (the scan reads them as the engine writes bytes out, and finds no value in them)."""
+    import pyarrow as pa
+
+    values = column.to_pylist()
+    texts: dict[int, str] = {}
+    for i, value in enumerate(values):
+        if value:
+            try:
+                texts[i] = value.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+    if not texts:
+        return column
+    positions = sorted(texts)
+    for i, cell in zip(positions, redact(name, [texts[i] for i in positions]), strict=True):
+        values[i] = cell.encode("utf-8")
+    return pa.array(values, type=column.type)
 
 
 def _is_text(kind: Any) -> bool:

@@ -5,7 +5,8 @@ A block ends at its last newline; a line longer than a block (a 2 GB single line
 into pieces, each reading ``OVERLAP`` bytes into the next (a value that starts before the
 cut is whole in the piece that reports it); the pieces keep the line's number and their
 character offset in it. Text must be UTF-8 (a UTF-8 byte-order mark is skipped);
-a NUL byte in the first 8 KiB marks a binary file. Both are located errors.
+a NUL byte in the first 8 KiB marks a binary file, one further on binary content. All are
+located errors (line, and column in characters).
 """
 
 from __future__ import annotations
@@ -51,17 +52,18 @@ def read_blocks(path: Path, block_bytes: int = BLOCK_BYTES) -> Iterator[TextBloc
             cut = len(pending) if final else pending.rfind(b"\n") + 1
             if cut:  # whole lines (the last one may lack its newline at the end)
                 data = pending[:cut]
-                text = _decode(data, name, line)
+                text = _decode(data, name, line, column)
                 yield TextBlock(text, data, line, column, 0, len(text), consumed + cut)
                 line += data.count(b"\n")
                 column = 0
             elif len(pending) < block_bytes:
                 continue  # a long line still arriving
             else:  # a line longer than a block: a piece that looks OVERLAP bytes ahead
-                end = _boundary(pending, len(pending))
+                # (ending before the last character begins: it may not have arrived whole)
+                end = _boundary(pending, len(pending) - 1)
                 cut = _boundary(pending, end - OVERLAP)
                 data = pending[:end]
-                text = _decode(data, name, line)
+                text = _decode(data, name, line, column)
                 until = _char_count(data[:cut])
                 yield TextBlock(text, data, line, column, 0, until, consumed + cut)
                 column += until
@@ -77,15 +79,25 @@ def _boundary(data: bytes, at: int) -> int:
     return at
 
 
-def _decode(data: bytes, name: str, first_line: int) -> str:
+def _decode(data: bytes, name: str, first_line: int, first_column: int) -> str:
+    """``data`` as text; a located error (line, and column in characters, counted from the
+    line's start even in a piece of a long line) where it is not UTF-8 or holds a NUL."""
+    nul = data.find(b"\x00")
     try:
+        if nul >= 0:
+            raise UnicodeDecodeError("utf-8", data, nul, nul + 1, "NUL")
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = first_line + data.count(b"\n", 0, exc.start)
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise InputError.at(
-            name, line, column, f"not UTF-8 (byte 0x{data[exc.start]:02X}); save the file as UTF-8"
-        ) from exc
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        base = first_column if line_start == 0 else 0
+        column = base + _char_count(data[line_start : exc.start]) + 1
+        problem = (
+            "a NUL byte: binary content, not text"
+            if exc.reason == "NUL"
+            else f"not UTF-8 (byte 0x{data[exc.start]:02X}); save the file as UTF-8"
+        )
+        raise InputError.at(name, line, column, problem) from exc
 
 
 def _char_count(data: bytes) -> int:
