@@ -314,3 +314,42 @@ def test_every_validator_answers_any_text_without_raising() -> None:
     for name, validate in VALIDATORS.items():
         for text in texts:
             assert validate(text) in (True, False, None), (name, text)
+
+
+def test_catalogue_files_that_cannot_work_are_located_errors(tmp_path: Path) -> None:
+    base = BACKTRACKING.replace("pattern: 'M(\\d+)+X'", "pattern: 'M\\d+X'")
+    cases = {
+        "loop-a.yaml": base.replace("extends: pii/default", "extends: loop-b.yaml"),
+        "loop-b.yaml": base.replace("extends: pii/default", "extends: loop-a.yaml").replace(
+            "pii/backtracking", "pii/b"
+        ),
+        "unknown.yaml": base.replace("extends: pii/default", "extends: pii/nowhere"),
+        "empty.yaml": base.replace("pattern: 'M\\d+X'", "pattern: '(?:)'"),
+        # a NUL written as YAML's own escape, inside double quotes
+        "nul.yaml": base.replace("prefilter: 'M[0-9]+[^0-9]'", 'prefilter: "M\\0[0-9]+[^0-9]"'),
+        "context.yaml": base + "    context: ['']\n",
+    }
+    for name, text in cases.items():
+        (tmp_path / name).write_text(text)
+    expected = {
+        "loop-a.yaml": "loop-b.yaml:3:1: extends: catalogues extend one another in a loop",
+        "unknown.yaml": "unknown.yaml:3:1: extends: no built-in catalogue or file 'pii/nowhere'",
+        "empty.yaml": "empty.yaml:12:5: recognizers.0.pattern: value error, matches the empty",
+        "nul.yaml": "nul.yaml:11:5: recognizers.0.prefilter: value error, must be non-empty",
+        "context.yaml": "context.yaml:15:5: recognizers.0.context: value error, must be non-empty",
+    }
+    for name, message in expected.items():
+        with pytest.raises(InputError) as caught:
+            load_pii_catalogue(str(tmp_path / name))
+        assert message in str(caught.value), str(caught.value)
+    # a relative extends is read from the folder of the file that names it
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "own.yaml").write_text(
+        base.replace("extends: pii/default", "extends: ../base.yaml")
+    )
+    (tmp_path / "base.yaml").write_text(
+        base.replace("pii/backtracking", "pii/base").replace("member-id", "base-id")
+    )
+    ids = [r.id for r in load_pii_catalogue(str(tmp_path / "sub" / "own.yaml")).recognizers]
+    assert ids[-2:] == ["base-id", "member-id"]
+    assert "email" in ids

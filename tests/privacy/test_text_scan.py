@@ -347,3 +347,54 @@ def test_a_preview_shows_at_most_a_quarter_of_a_value_and_never_four_characters_
     assert preview("EMAIL_ADDRESS", "john.smith@corp.com") == "j***@***.com"
     assert preview("EMAIL_ADDRESS", "a@b.io") == "***@***"  # not its whole local part
     assert preview("CREDIT_CARD", "4539 1488 0343 6467") == "**** **** **** 6467"
+
+
+def test_long_lines_cut_between_characters_and_errors_located_by_character(
+    tmp_path: Path,
+) -> None:
+    block = 3 * OVERLAP
+    emoji = tmp_path / "emoji.txt"  # four-byte characters across every piece boundary
+    emoji.write_text("a" + "😀 jane.roe@gmail.com é€ " * 2000 + "\n", encoding="utf-8")
+    (result,) = _scan([emoji], block=block).files
+    assert result.status == "complete"
+    assert result.counts == {"EMAIL_ADDRESS": 2000}
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes("é".encode() * 20_000 + b"\xff\n")  # the bad byte in a later piece
+    with pytest.raises(InputError) as caught:
+        list(read_blocks(bad, block))
+    assert str(caught.value).endswith(
+        "bad.txt:1:20001: not UTF-8 (byte 0xFF); save the file as UTF-8"
+    )
+    late = tmp_path / "late.txt"
+    late.write_bytes(b"hello world\n" * 3000 + b"x\x00y\n")  # NUL past the first 8 KiB
+    with pytest.raises(InputError) as caught:
+        list(read_blocks(late, block))
+    assert str(caught.value).endswith("late.txt:3001:2: a NUL byte: binary content, not text")
+
+
+def test_pipes_outputs_and_copies_that_would_collide_are_refused(tmp_path: Path) -> None:
+    import os
+
+    env = {"CHARTER_CONFIG_DIR": str(tmp_path / "cfg")}
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.txt").write_text("mail jane.roe@gmail.com\n")
+    both = [str(tmp_path / "a" / "x.txt"), str(tmp_path / "b" / "x.txt")]
+    collide = run_cli("scan", "pii", *both, "--redact", str(tmp_path / "out"), env=env)
+    assert collide.returncode == 2
+    assert "would both be" in collide.stderr
+    evidence = tmp_path / "a" / "x.txt"
+    overwrite = run_cli("scan", "pii", str(evidence), "-o", str(evidence), env=env)
+    assert overwrite.returncode == 2
+    assert evidence.read_text() == "mail jane.roe@gmail.com\n"
+    pipe = tmp_path / "pipe.txt"
+    os.mkfifo(pipe)
+    done = run_cli("scan", "pii", str(pipe), "-f", "json", env=env)  # would block if read
+    assert done.returncode == 2
+    (entry,) = json.loads(done.stdout)["files"]
+    assert entry["message"] == f"{pipe}: not a regular file"
+    into = tmp_path / "copies"
+    into.mkdir()
+    done = run_cli("scan", "pii", str(evidence), "--redact", str(into), env=env)
+    assert done.returncode == 1, done.stderr
+    assert (into / "x.txt").read_text() == "mail <EMAIL_ADDRESS>\n"  # a folder: the copy inside

@@ -115,7 +115,8 @@ class PiiCatalogue(StrictModel):
     negative_penalty: Score = 0.35
     context_words_before: int = Field(default=5, ge=0, le=50)
     context_words_after: int = Field(default=3, ge=0, le=50)
-    recognizers: list[Recognizer] = []
+    recognizers: list[Recognizer] = Field(default=[], max_length=2000)
+    """At most 2,000 (the multi-pattern engine compiles them all before a scan starts)."""
     disabled: list[str] = []
     """Recognizer ids of the extended catalogue to leave out."""
     categories: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], DataCategory] = {}

@@ -2,11 +2,12 @@
 larger than memory streams through the detector.
 
 A block ends at its last newline; a line longer than a block (a 2 GB single line) is cut
-into pieces, each reading ``OVERLAP`` bytes into the next (a value that starts before the
-cut is whole in the piece that reports it); the pieces keep the line's number and their
-character offset in it. Text must be UTF-8 (a UTF-8 byte-order mark is skipped);
-a NUL byte in the first 8 KiB marks a binary file, one further on binary content. All are
-located errors (line, and column in characters).
+into pieces, each reading ``OVERLAP`` bytes into the next and again ``OVERLAP`` bytes of
+the one before (a value that straddles a cut is whole in both, and reported only by the
+piece it starts in; its tail is never taken for a value of its own); the pieces keep the
+line's number and their character offset in it. Text must be UTF-8 (a UTF-8 byte-order
+mark is skipped); a NUL byte in the first 8 KiB marks a binary file, one further on binary
+content. All are located errors (line, and column in characters).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def read_blocks(path: Path, block_bytes: int = BLOCK_BYTES) -> Iterator[TextBloc
         pending = head[skip:]
         consumed = skip  # file bytes before ``pending``
         line, column = 1, 0
+        lead = b""  # the end of the piece before, read again for what it says to the left
         while True:
             final = False
             if len(pending) < block_bytes:
@@ -50,23 +52,28 @@ def read_blocks(path: Path, block_bytes: int = BLOCK_BYTES) -> Iterator[TextBloc
             if not pending:
                 return
             cut = len(pending) if final else pending.rfind(b"\n") + 1
+            back = _char_count(lead)
             if cut:  # whole lines (the last one may lack its newline at the end)
-                data = pending[:cut]
-                text = _decode(data, name, line, column)
-                yield TextBlock(text, data, line, column, 0, len(text), consumed + cut)
+                data = lead + pending[:cut]
+                text = _decode(data, name, line, column - back)
+                yield TextBlock(text, data, line, column - back, back, len(text), consumed + cut)
                 line += data.count(b"\n")
                 column = 0
+                lead = b""
             elif len(pending) < block_bytes:
                 continue  # a long line still arriving
             else:  # a line longer than a block: a piece that looks OVERLAP bytes ahead
                 # (ending before the last character begins: it may not have arrived whole)
+                # and, after the first, OVERLAP bytes behind: a value that starts before the
+                # cut is seen whole there, and reported only by the piece it starts in
                 end = _boundary(pending, len(pending) - 1)
                 cut = _boundary(pending, end - OVERLAP)
-                data = pending[:end]
-                text = _decode(data, name, line, column)
-                until = _char_count(data[:cut])
-                yield TextBlock(text, data, line, column, 0, until, consumed + cut)
-                column += until
+                data = lead + pending[:end]
+                text = _decode(data, name, line, column - back)
+                until = back + _char_count(pending[:cut])
+                yield TextBlock(text, data, line, column - back, back, until, consumed + cut)
+                column += until - back
+                lead = pending[_boundary(pending, cut - OVERLAP) : cut]
             consumed += cut
             pending = pending[cut:]
 
