@@ -145,7 +145,9 @@ class PiiInText(Check):
     of its data source (the PII catalogue maps entities to the words that declare them); a
     use case must set ``involves.personal_data`` before personal data may appear.
     Credentials (API keys, tokens, private keys, passwords in URLs) are never declarable.
-    Matches below ``min_score`` are ignored."""
+    A match counts from the PII catalogue's threshold (0.5 in ``pii/default``, or the one
+    ``privacy.pii_catalogue`` in ``charter.yaml`` names); a pack's ``min_score`` can raise
+    that. JSON escapes are read through; values are reported at the characters as written."""
 
     id = "privacy.pii_in_text"
     title = "No undeclared personal data in prompts, transcripts and outputs"
@@ -155,7 +157,7 @@ class PiiInText(Check):
     parameters = ("min_score",)
 
     def run(self, ctx: CheckContext) -> Outcome:
-        min_score = ctx.thresholds.get("min_score", 0.5)
+        min_score = ctx.thresholds.get("min_score", _catalogue(ctx).threshold)
         assert isinstance(min_score, float | int)
         if ctx.requirement.scope is Scope.USE_CASE:
             return self._use_cases(ctx, float(min_score))
@@ -319,9 +321,13 @@ def _share(cells: int, share: EntityShare, sampled: bool) -> str:
 class PiiInTable(Check):
     """Columns of a personal-data source's tables (``evaluations.privacy`` tables whose
     ``source`` is marked ``personal_data``) hold only entities the source declares in
-    ``personal_data_categories``. Each text and integer column is profiled on a seeded
-    random sample of rows (10,000 by default): the share of cells holding each entity, with
-    its 95 % Wilson interval."""
+    ``personal_data_categories``. Each column that can hold text (strings, integers, whole
+    decimals, dates, binary, lists, structs, maps) is profiled on a seeded pseudo-random
+    sample of rows (10,000 by default), its name read as context for its cells: the share
+    of cells holding each entity (matches from the PII catalogue's threshold, 0.5), with its
+    95 % Wilson interval. A column *holds* an entity when at least 80 % of the cells where
+    it is found are nothing but that entity; other findings are entities in free text, and
+    fail the same way when undeclared."""
 
     id = "privacy.pii_in_table"
     title = "Personal-data columns match the declared categories"
@@ -369,8 +375,10 @@ class PiiInTable(Check):
 class UndeclaredPersonalData(Check):
     """Tables of sources the card says hold no personal data (``personal_data: false``, or
     evidence that names no source) have no personal-data column: none whose values hold a
-    PII entity (sampled profile), and none whose name marks a quasi-identifier (birth date,
-    postcode, gender...) or special-category data (health, religion...)."""
+    PII entity (the sampled profile of ``privacy.pii_in_table``: matches from the PII
+    catalogue's threshold, 0.5, the column's name as context), and none whose name marks a
+    quasi-identifier (birth date, postcode, gender...) or special-category data (health,
+    religion...)."""
 
     id = "privacy.undeclared_personal_data"
     title = "No personal data in sources declared without it"

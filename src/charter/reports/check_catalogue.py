@@ -16,7 +16,18 @@ def catalogue_entries(checks: list[type[Check]], packs: list[Pack]) -> list[dict
         uses = []
         for pack in packs:
             for requirement in pack.requirements:
-                for ref in requirement.checks:
+                named = [ref for ref in requirement.checks if ref.id == check.id]
+                if not named and f"{pack.id}:{requirement.id}" in check.requirements:
+                    # the check declares the requirement, so the audit runs it there too
+                    uses.append(
+                        {
+                            "pack": pack.ref,
+                            "requirement": requirement.id,
+                            "severity": str(requirement.severity),
+                            "thresholds": {},
+                        }
+                    )
+                for ref in named:
                     if ref.id == check.id:
                         uses.append(
                             {
@@ -83,14 +94,21 @@ def render_catalogue_markdown(checks: list[type[Check]], packs: list[Pack]) -> s
                     for name, t in use["thresholds"].items():
                         lines.append(
                             f"| {use['pack']} | {use['requirement']} | {use['severity']} | "
-                            f"{name} {t['direction']} {_value(t['value'])} {t['unit'] or ''} "
-                            f"| {t['source']} |"
+                            f"{name} = {_value(t['value'])} {t['unit'] or ''} "
+                            f"({STRICTER[t['direction']]}) | {t['source']} |"
                         )
                 else:
                     lines.append(
                         f"| {use['pack']} | {use['requirement']} | {use['severity']} | none | - |"
                     )
     return "\n".join(lines) + "\n"
+
+
+STRICTER = {
+    "max": "a maximum: stricter is lower",
+    "min": "a minimum: stricter is higher",
+    "band": "a band: stricter is narrower",
+}
 
 
 def _value(value: Any) -> str:
