@@ -9,7 +9,7 @@ import pytest
 
 from charter.domain.errors import InputError
 from charter.guidelines.profiles import load_pii_catalogue
-from charter.privacy.corpus import VALUES, generate
+from charter.privacy.corpus import ENTITIES, VALUES, generate
 from charter.privacy.detector import Detector, Match
 from charter.privacy.evaluation import score
 from support import BACKTRACKING, backtracking_catalogue
@@ -28,14 +28,20 @@ def _found(detector: Detector, text: str) -> list[tuple[str, str]]:
 
 
 def test_f1_on_the_labelled_corpus(detector: Detector) -> None:
+    from charter.privacy.escapes import find_through_escapes
+
     lines = list(generate(3000, seed=21))
+    assert {line.kind for line in lines} >= {"chat", "prose", "log", "jsonl", "negative"}
     predicted = [
-        [{"start": m.start, "end": m.end, "entity": m.entity} for m in detector.find(line.text)]
+        [
+            {"start": m.start, "end": m.end, "entity": m.entity}
+            for m in find_through_escapes(detector.find, line.text, line.text.encode(), "")
+        ]
         for line in lines
     ]
     result = score([line.spans for line in lines], predicted)
-    assert set(SIX) < set(VALUES)  # every entity the corpus labels, Presidio's six among them
-    for entity in VALUES:
+    assert set(SIX) < set(VALUES) < set(ENTITIES)  # Presidio's six, the twelve, and ours
+    for entity in ENTITIES:
         assert result[entity]["support"] > 50, entity
         assert result[entity]["f1"] >= 0.95, (entity, result[entity])
     assert result["ALL"]["hard_negative_fp"] == 0
@@ -240,7 +246,7 @@ def test_the_prefilter_hides_no_match(entities: tuple[str, ...] | None) -> None:
     corpus += _look_alikes(seed=34, lines=3000)
     text = "\n".join(corpus) + "\n"
     found = fast.find(text)
-    assert len(found) > 1000
+    assert len(found) > 500
     assert found == reference.find(text)
     for line in corpus[:1500] + corpus[3000:4500]:  # one line at a time, too
         assert fast.find(line) == reference.find(line), line

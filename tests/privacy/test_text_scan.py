@@ -106,8 +106,10 @@ def test_past_the_listing_limit_blocks_come_back_counted(
     assert result.truncated
     assert len(result.findings) == 100
     assert sum(counted) > len(counted) / 2  # most blocks travelled as counts
-    expected = Counter(m.entity for m in scanner.detector.find(text))
-    assert result.counts == expected
+    from charter.privacy.escapes import find_through_escapes
+
+    found = find_through_escapes(scanner.detector.find, text, text.encode(), "")
+    assert result.counts == Counter(m.entity for m in found)
 
 
 @pytest.mark.parametrize(

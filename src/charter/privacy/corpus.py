@@ -1,5 +1,7 @@
-"""A seeded, labelled PII corpus: support-chat turns, prose, log lines carrying values of
-the twelve entities Charter shares with Presidio's pattern recognizers (``VALUES``), and
+"""A seeded, labelled PII corpus: support-chat turns, prose, log lines and JSON-lines
+records (line breaks and quotes escaped) carrying values of the twelve entities Charter
+shares with Presidio's pattern recognizers (``VALUES``) and four only Charter looks for
+(``CHARTER_ONLY``: dates of birth, URLs with credentials, API keys, JWTs), and
 hard negatives (order numbers, timestamps, versions, prices, and look-alikes that fail
 Luhn, mod-97, the SSA rules, mod 11, the National Insurance prefixes or a wallet checksum).
 The tests score the detector on a small one; ``bench/`` generates 10-20 MB and runs
@@ -150,11 +152,11 @@ def _card(rng: random.Random, valid: bool = True) -> str:
     if not valid:  # one wrong digit: fails Luhn
         last = (int(number[-1]) + rng.randint(1, 9)) % 10
         number = number[:-1] + str(last)
-    separator = rng.choice(["", " ", "-"]) if length in (15, 16) else ""
+    separator = rng.choice(["", " ", "-"]) if length in (12, 15, 16, 19) else ""
     if length == 15:
         groups = [number[:4], number[4:10], number[10:]]
-    elif length == 16:
-        groups = [number[i : i + 4] for i in range(0, 16, 4)]
+    elif length in (12, 16, 19):  # 19 digits are printed 4-4-4-4-3, 12 as 4-4-4
+        groups = [number[i : i + 4] for i in range(0, length, 4)]
     else:
         groups = [number]
     return separator.join(groups) if separator else number
@@ -382,8 +384,67 @@ VALUES: dict[str, Callable[[random.Random], str]] = {
     "US_BANK_NUMBER": _bank_account,
     "US_PASSPORT": _passport,
 }
-"""Every entity the corpus labels: the ones Charter shares with Presidio's pattern
-recognizers (URL aside: Charter's means a URL carrying credentials, Presidio's any URL)."""
+"""The entities Charter shares with Presidio's pattern recognizers (URL aside: Charter's
+means a URL carrying credentials, Presidio's any URL): what the benchmark compares."""
+
+
+def _date_of_birth(rng: random.Random) -> str:
+    """A date between 1940 and 2010 in one of the ways people write one."""
+    day, month, year = rng.randint(1, 28), rng.randint(1, 12), rng.randint(1940, 2010)
+    months = ["January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December"]  # fmt: skip
+    return rng.choice(
+        [f"{day} {months[month - 1]} {year}", f"{year}-{month:02d}-{day:02d}",
+         f"{day:02d}/{month:02d}/{year}", f"{day:02d}.{month:02d}.{year}"]
+    )  # fmt: skip
+
+
+def _url_with_credentials(rng: random.Random) -> str:
+    """A connection URL with a user and password (the span ends with the host)."""
+    scheme = rng.choice(["postgres", "mysql", "https", "amqp", "redis"])
+    user = rng.choice(["admin", "app", "svc_export", "deploy"])
+    secret = "".join(rng.choices(string.ascii_letters + string.digits, k=rng.randint(8, 20)))
+    host = rng.choice(["db.internal", "10.20.3.4", "cache.northwind-post.eu", "mq.local"])
+    return f"{scheme}://{user}:{secret}@{host}"
+
+
+def _api_key(rng: random.Random) -> str:
+    """An AWS access key id, a GitHub token or a Stripe live key, in their documented
+    formats."""
+    upper = string.ascii_uppercase + string.digits
+    mixed = string.ascii_letters + string.digits
+    return rng.choice(
+        [
+            "AKIA" + "".join(rng.choices(upper, k=16)),
+            "ghp_" + "".join(rng.choices(mixed, k=36)),
+            "sk_live_" + "".join(rng.choices(mixed, k=24)),
+        ]
+    )
+
+
+def _jwt(rng: random.Random) -> str:
+    """A JSON Web Token: base64url header with an ``alg``, claims, signature."""
+    import base64
+    import json
+
+    def part(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    header = part(json.dumps({"alg": rng.choice(["HS256", "RS256"]), "typ": "JWT"}).encode())
+    claims = part(json.dumps({"sub": str(rng.randint(10**6, 10**7)), "iat": 1764547200}).encode())
+    signature = part(bytes(rng.getrandbits(8) for _ in range(32)))
+    return f"{header}.{claims}.{signature}"
+
+
+CHARTER_ONLY: dict[str, Callable[[random.Random], str]] = {
+    "DATE_OF_BIRTH": _date_of_birth,
+    "URL": _url_with_credentials,
+    "API_KEY": _api_key,
+    "ACCESS_TOKEN": _jwt,
+}
+"""Entities only Charter looks for (Presidio's DATE_TIME is any date): scored for Charter."""
+ENTITIES = VALUES | CHARTER_ONLY
+"""Every entity the corpus labels."""
 
 CHAT = {
     "EMAIL_ADDRESS": [
@@ -445,6 +506,27 @@ CHAT = {
         "passport {} expires in May",
         "travel document {} for the premiere",
     ],
+    "DATE_OF_BIRTH": [
+        "I was born on {}",
+        "date of birth {} for the age check",
+        "my DOB is {}",
+        "born {}, so the kids profile is wrong",
+    ],
+    "URL": [
+        "the export job connects to {} nightly",
+        "config: {}",
+        "retrying {} after timeout",
+    ],
+    "API_KEY": [
+        "use key {} for the upload",
+        "the script still has {} in it",
+        "{} was pasted in the ticket",
+    ],
+    "ACCESS_TOKEN": [
+        "my session token is {}",
+        "Authorization header had {}",
+        "token {} expired",
+    ],
 }
 FILLER = [
     "the subtitles drift by two seconds in episode 3",
@@ -486,6 +568,25 @@ NEGATIVES: list[Callable[[random.Random], str]] = [
 ]
 
 
+def _as_json_line(line: Line, rng: random.Random) -> Line:
+    """The turn as a JSON-lines record, as chat exports write it: its line breaks and
+    quotes escaped, the labels moved to the characters as written."""
+    import json
+
+    role = rng.choice(["user", "agent"])
+    prefix = '{"turn": ' + str(rng.randint(1, 40)) + ', "role": "' + role + '", "content": "'
+
+    def escaped(text: str) -> str:
+        return json.dumps(text, ensure_ascii=False)[1:-1]
+
+    spans = []
+    for span in line.spans:
+        start = len(prefix) + len(escaped(line.text[: span["start"]]))
+        value = escaped(line.text[span["start"] : span["end"]])
+        spans.append({**span, "start": start, "end": start + len(value)})
+    return Line(prefix + escaped(line.text) + '"}', spans, "jsonl")
+
+
 def generate(
     lines: int, seed: int = 7, pii_share: float = 0.4, negative_share: float | None = None
 ) -> Iterator[Line]:
@@ -494,12 +595,12 @@ def generate(
     and plain filler."""
     negatives = (1 - pii_share) / 2 if negative_share is None else negative_share
     rng = random.Random(seed)  # noqa: S311 - a reproducible corpus, not a secret
-    entities = sorted(VALUES)
+    entities = sorted(ENTITIES)
     for _ in range(lines):
         built = _Builder()
         roll = rng.random()
         if roll < pii_share:
-            kind = rng.choice(["chat", "chat", "prose", "log"])
+            kind = rng.choice(["chat", "chat", "prose", "log", "jsonl"])
             count = 1 if rng.random() < 0.8 else 2
             if kind == "chat":
                 built.text(rng.choice(["User: ", "Customer: ", "Agent: "]))
@@ -513,11 +614,13 @@ def generate(
                 head, tail = template.split("{}")
                 if kind == "prose":
                     head = rng.choice(["", "Hi, ", "Hello again. "]) + head
-                built.text(head if index == 0 else ", and " + head)
-                built.value(VALUES[entity](rng), entity)
+                joint = "\n" if kind == "jsonl" and rng.random() < 0.5 else ", and "
+                built.text(head if index == 0 else joint + head)
+                built.value(ENTITIES[entity](rng), entity)
                 built.text(tail)
             built.text(rng.choice([".", "", " - " + rng.choice(FILLER), "?"]))
-            yield Line("".join(built.parts), built.spans, kind)
+            line = Line("".join(built.parts), built.spans, kind)
+            yield _as_json_line(line, rng) if kind == "jsonl" else line
         elif roll < pii_share + negatives:
             yield Line(rng.choice(NEGATIVES)(rng), [], "negative")
         else:

@@ -67,12 +67,22 @@ REDACTION_MODES = ("mask", "tag", "pseudonym")
 def replacement(mode: str, key: bytes, entity: str, value: str) -> str:
     """What a redacted copy writes instead of ``value``: ``mask`` keeps the shape
     (separators stay, every letter and digit becomes ``*``), ``tag`` writes ``<ENTITY>``,
-    ``pseudonym`` writes ``<ENTITY:8 hex digits of the keyed digest>`` (the same value gives
+    ``pseudonym`` writes ``<ENTITY:eight letters from the keyed digest>`` (the same value gives
     the same pseudonym in every file that shares the key)."""
     if mode == "mask":  # quotes and backslashes too: the copy of a JSON line stays JSON
         return "".join("*" if c.isalnum() or c in '"\\' else c for c in value)
     breaks = "".join(_LINE_BREAK.findall(value))  # a private key's block keeps its lines
     if mode == "tag":
         return f"<{entity}>{breaks}"
-    pseudonym = digest(key, entity, value)[len(DIGEST_PREFIX) : len(DIGEST_PREFIX) + 8]
-    return f"<{entity}:{pseudonym}>{breaks}"
+    return f"<{entity}:{pseudonym(key, entity, value)}>{breaks}"
+
+
+def pseudonym(key: bytes, entity: str, value: str) -> str:
+    """Eight lower-case letters from the keyed digest: the same value, the same pseudonym;
+    letters only, so no detector reads a pseudonym as a number of its own."""
+    number = int(digest(key, entity, value)[len(DIGEST_PREFIX) :], 16)
+    letters = []
+    for _ in range(8):
+        number, letter = divmod(number, 26)
+        letters.append(chr(ord("a") + letter))
+    return "".join(letters)
