@@ -311,11 +311,13 @@ def pii_scanner(
     )
 
 
-def redacted_copy(target: Path) -> RedactedCopy:
-    """A redacted copy written atomically to ``target``."""
+def redacted_copy(source: Path, target: Path) -> RedactedCopy:
+    """A redacted copy of ``source`` written atomically to ``target``, in the source's
+    encoding."""
     from charter.engines.text.redacted_copies import RedactedCopy
+    from charter.engines.text.text_files import text_encoding
 
-    return RedactedCopy(target)
+    return RedactedCopy(target, text_encoding(source))
 
 
 def redacted_table(

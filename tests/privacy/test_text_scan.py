@@ -400,3 +400,23 @@ def test_pipes_outputs_and_copies_that_would_collide_are_refused(tmp_path: Path)
     done = run_cli("scan", "pii", str(evidence), "--redact", str(into), env=env)
     assert done.returncode == 1, done.stderr
     assert (into / "x.txt").read_text() == "mail <EMAIL_ADDRESS>\n"  # a folder: the copy inside
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-8-sig"])
+def test_files_with_a_byte_order_mark_are_read_and_copied_in_their_encoding(
+    tmp_path: Path, encoding: str
+) -> None:
+    from charter.engines.text.redacted_copies import RedactedCopy
+    from charter.engines.text.text_files import text_encoding
+
+    text = "User: hi\nZoë: mail jane.roe@gmail.com now\n"
+    path = tmp_path / "export.txt"
+    path.write_bytes("\ufeff".encode(encoding) + text.encode(encoding))
+    assert text_encoding(path) == encoding
+    copy = tmp_path / "copy.txt"
+    redaction = Redaction("tag", lambda p: RedactedCopy(copy, text_encoding(p)))
+    (result,) = _scan([path], redaction=redaction).files
+    assert [(f.line, f.start, f.end) for f in result.findings] == [(2, 10, 28)]
+    written = copy.read_bytes()
+    assert written.startswith("\ufeff".encode(encoding))
+    assert written.decode(encoding).lstrip("\ufeff") == "User: hi\nZoë: mail <EMAIL_ADDRESS> now\n"

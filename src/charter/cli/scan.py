@@ -565,7 +565,7 @@ def pii(
     _check_engine(engine)
     files, tables, targets = _pii_inputs(paths, redact, output)
     redaction = (
-        Redaction(redact_mode, lambda p: composition.redacted_copy(targets[p]))
+        Redaction(redact_mode, lambda p: composition.redacted_copy(p, targets[p]))
         if redact is not None
         else None
     )

@@ -6,8 +6,9 @@ into pieces, each reading ``OVERLAP`` bytes into the next and again ``OVERLAP`` 
 the one before (a value that straddles a cut is whole in both, and reported only by the
 piece it starts in; its tail is never taken for a value of its own); the pieces keep the
 line's number and their character offset in it. Text must be UTF-8 (a UTF-8 byte-order
-mark is skipped); a NUL byte in the first 8 KiB marks a binary file, one further on binary
-content. All are located errors (line, and column in characters).
+mark is skipped), or UTF-16 with its byte-order mark (read as UTF-8: a Windows export keeps
+its characters, lines and offsets); a NUL byte in the first 8 KiB marks a binary file, one
+further on binary content. All are located errors (line, and column in characters).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import codecs
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from charter.domain.errors import InputError
 from charter.privacy.text_blocks import BLOCK_BYTES, TextBlock
@@ -35,18 +37,15 @@ def read_blocks(path: Path, block_bytes: int = BLOCK_BYTES) -> Iterator[TextBloc
     except OSError as exc:
         raise InputError.at(name, 0, 0, f"cannot read file: {exc.strerror}") from exc
     with handle:
-        head = handle.read(8192)
-        if b"\x00" in head:
-            raise InputError.at(name, 0, 0, "binary file (NUL bytes): not text")
-        skip = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
-        pending = head[skip:]
+        reader, pending, skip = _start(handle, name)
+        source = reader if isinstance(reader, _Utf16) else None
         consumed = skip  # file bytes before ``pending``
         line, column = 1, 0
         lead = b""  # the end of the piece before, read again for what it says to the left
         while True:
             final = False
             if len(pending) < block_bytes:
-                chunk = handle.read(block_bytes)
+                chunk = reader.read(block_bytes)
                 final = not chunk
                 pending += chunk
             if not pending:
@@ -71,11 +70,64 @@ def read_blocks(path: Path, block_bytes: int = BLOCK_BYTES) -> Iterator[TextBloc
                 data = lead + pending[:end]
                 text = _decode(data, name, line, column - back)
                 until = back + _char_count(pending[:cut])
-                yield TextBlock(text, data, line, column - back, back, until, consumed + cut)
+                done = consumed + cut if source is None else source.position
+                yield TextBlock(text, data, line, column - back, back, until, done)
                 column += until - back
                 lead = pending[_boundary(pending, cut - OVERLAP) : cut]
             consumed += cut
             pending = pending[cut:]
+
+
+def text_encoding(path: Path) -> str:
+    """How a text file is written, from its byte-order mark (a redacted copy keeps it)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(3)
+    except OSError:
+        return "utf-8"
+    if head.startswith(codecs.BOM_UTF16_LE):
+        return "utf-16-le"
+    if head.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be"
+    return "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
+
+
+def _start(handle: BinaryIO, name: str) -> tuple[BinaryIO | _Utf16, bytes, int]:
+    """What to read the file's bytes from (UTF-16 is read on as UTF-8), its first bytes
+    past any byte-order mark, and how many bytes that mark took."""
+    head = handle.read(8192)
+    reader: BinaryIO | _Utf16 = handle
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        reader = _Utf16(handle, head, name)
+        head = reader.read(8192)
+    if b"\x00" in head:
+        raise InputError.at(name, 0, 0, "binary file (NUL bytes): not text")
+    skip = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
+    return reader, head[skip:], skip
+
+
+class _Utf16:
+    """A UTF-16 file (it starts with a byte-order mark) read as UTF-8 bytes; ``position``
+    is how far into the file it has read."""
+
+    def __init__(self, handle: BinaryIO, head: bytes, name: str) -> None:
+        self._handle = handle
+        self._decoder = codecs.getincrementaldecoder("utf-16")(errors="strict")
+        self._head = head
+        self._name = name
+        self.position = 0
+
+    def read(self, size: int) -> bytes:
+        raw = self._head or self._handle.read(size)
+        self._head = b""
+        try:
+            text = self._decoder.decode(raw, final=not raw)
+        except UnicodeDecodeError as exc:
+            raise InputError.at(
+                self._name, 0, 0, f"not UTF-16 past byte {self.position + exc.start:,}"
+            ) from exc
+        self.position += len(raw)
+        return text.encode("utf-8")
 
 
 def _boundary(data: bytes, at: int) -> int:
