@@ -404,7 +404,9 @@ def _url_with_credentials(rng: random.Random) -> str:
     scheme = rng.choice(["postgres", "mysql", "https", "amqp", "redis"])
     user = rng.choice(["admin", "app", "svc_export", "deploy"])
     secret = "".join(rng.choices(string.ascii_letters + string.digits, k=rng.randint(8, 20)))
-    host = rng.choice(["db.internal", "10.20.3.4", "cache.northwind-post.eu", "mq.local"])
+    host = rng.choice(
+        ["db.internal", "db-7.eu-west.rds.local", "cache.northwind-post.eu", "mq.local"]
+    )
     return f"{scheme}://{user}:{secret}@{host}"
 
 
