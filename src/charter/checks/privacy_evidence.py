@@ -54,6 +54,16 @@ def _catalogue(ctx: CheckContext) -> PiiCatalogue:
     return _scanner(ctx).catalogue
 
 
+def _min_score(ctx: CheckContext) -> float:
+    """A pack's ``min_score``, else the PII catalogue's threshold (asked of the scanner only
+    when there is evidence to scan)."""
+    if "min_score" in ctx.thresholds:
+        value = ctx.thresholds["min_score"]
+        assert isinstance(value, float | int)
+        return float(value)
+    return _catalogue(ctx).threshold
+
+
 def _files(ctx: CheckContext, pattern: str) -> list[Path]:
     if ctx.deliverables is None:
         raise RuntimeError("no file reader was given to the audit")
@@ -157,14 +167,13 @@ class PiiInText(Check):
     parameters = ("min_score",)
 
     def run(self, ctx: CheckContext) -> Outcome:
-        min_score = ctx.thresholds.get("min_score", _catalogue(ctx).threshold)
-        assert isinstance(min_score, float | int)
         if ctx.requirement.scope is Scope.USE_CASE:
-            return self._use_cases(ctx, float(min_score))
+            return self._use_cases(ctx)
         card = system_of(ctx)
         texts = [(i, e) for i, e in enumerate(card.evaluations.privacy) if not is_table(ctx, e)]
         if not texts:
             return Outcome.not_applicable("no text evidence in evaluations.privacy")
+        min_score = _min_score(ctx)
         violations: list[Violation] = []
         scanned: dict[str, Any] = {}
         for i, evidence in texts:
@@ -212,7 +221,7 @@ class PiiInText(Check):
                 )
         return Outcome.from_violations(violations, {"scanned": scanned})
 
-    def _use_cases(self, ctx: CheckContext, min_score: float) -> Outcome:
+    def _use_cases(self, ctx: CheckContext) -> Outcome:
         violations: list[Violation] = []
         scanned: dict[str, Any] = {}
         for use_case in ctx.use_cases:
@@ -235,7 +244,7 @@ class PiiInText(Check):
                 results = _scanner(ctx).text_files(files)
                 violations += _read_errors(ctx, results)
                 scanned[f"{use_case.id}:{pattern}"] = len(files)
-                found = _undeclared_entities(ctx, results, declared, min_score)
+                found = _undeclared_entities(ctx, results, declared, _min_score(ctx))
                 for entity, entry in sorted(found.items()):
                     violations.append(
                         use_case_violation(
