@@ -290,16 +290,13 @@ def cell_redactor(
     """``redact(column, cells)`` for redacted copies of tables: each cell with its findings
     replaced (``mask``, ``tag`` or ``pseudonym``, as in text files); a newline inside a
     cell is kept in the copy (it is read as a space, which keeps every offset). Past
-    ``budget_seconds`` from its first call it raises ``TimeBudgetSpentError`` (the copy is
+    ``budget_seconds`` from when it is made it raises ``TimeBudgetSpentError`` (the copy is
     discarded)."""
-    deadline: list[float] = []
+    deadline = None if budget_seconds is None else time.perf_counter() + budget_seconds
 
     def redact(column: str, cells: list[str]) -> list[str]:
-        if budget_seconds is not None:
-            if not deadline:
-                deadline.append(time.perf_counter() + budget_seconds)
-            elif time.perf_counter() > deadline[0]:
-                raise TimeBudgetSpentError
+        if deadline is not None and time.perf_counter() > deadline:
+            raise TimeBudgetSpentError
         shown = [c.replace("\n", " ").replace("\r", " ") for c in cells]
         blocks = []
         for low, high in cell_ranges([len(c.encode("utf-8")) for c in shown]):

@@ -146,9 +146,15 @@ def _require_header(table: ir.Table, shown: str) -> None:
             )
 
 
-CSV_MAX_LINE_BYTES = 64 << 20
-"""The longest CSV record DuckDB reads (its default is 2 MB): a cell may be a whole
-document."""
+CSV_OPTIONS: dict[str, Any] = {
+    "null_padding": True,
+    "parallel": False,
+    "max_line_size": 64 << 20,
+}
+"""How DuckDB reads every CSV file (the scan's and a redacted copy's): a short row's missing
+cells are NULL (without it, one short row makes the sniffer read the whole file as a single
+column; DuckDB pads only in a serial read when quoted cells hold line breaks), and a record
+may be up to 64 MiB (its default is 2 MB: a cell may be a whole document)."""
 
 
 def _read_duckdb(
@@ -160,13 +166,7 @@ def _read_duckdb(
             options["hive_partitioning"] = True
         return con.read_parquet(files, **options)
     if fmt == "csv":
-        # A short row's missing cells are NULL (without it, one short row makes the sniffer
-        # read the whole file as a single column); DuckDB pads only in a serial read when
-        # quoted cells hold line breaks.
-        options = {"null_padding": True, "parallel": False, "max_line_size": CSV_MAX_LINE_BYTES}
-        if as_text:
-            options["all_varchar"] = True
-        return con.read_csv(files, **options)
+        return con.read_csv(files, **CSV_OPTIONS, **({"all_varchar": True} if as_text else {}))
     return con.read_json(files, format="newline_delimited")
 
 

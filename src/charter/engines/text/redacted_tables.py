@@ -15,7 +15,7 @@ from typing import Any
 
 from charter.domain.errors import InputError
 from charter.domain.personal_data import TimeBudgetSpentError
-from charter.engines.scan.inputs import CSV_MAX_LINE_BYTES, engine_message
+from charter.engines.scan.inputs import CSV_OPTIONS, engine_message
 from charter.privacy.detector import PatternTimeoutError
 
 BATCH_ROWS = 65_536
@@ -44,8 +44,7 @@ def write_redacted_table(source: Path, target: Path, redact: Redact) -> list[str
     partial = target.with_name(f".{target.name}.partial")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        delimiter = "\t" if fmt == "tsv" else _delimiter(source) if fmt != "parquet" else ","
-        schema, batches = _read(source, fmt, delimiter)
+        schema, batches, delimiter = _read(source, fmt)
         with _writer(partial, fmt, schema, delimiter) as write:
             for batch in batches:
                 write(_redacted(batch, redact))
@@ -59,39 +58,29 @@ def write_redacted_table(source: Path, target: Path, redact: Redact) -> list[str
         raise InputError.at(str(source), 0, 0, f"cannot redact: {engine_message(exc)}") from exc
 
 
-def _delimiter(path: Path) -> str:
-    """The delimiter DuckDB's sniffer finds (the one the scan read the file with), so the
-    copy is parsed, and written, as the scan saw it."""
-    import duckdb
-
-    connection = duckdb.connect()
-    try:
-        found = connection.execute(
-            "SELECT Delimiter FROM sniff_csv(?, null_padding = true, parallel = false, "
-            "max_line_size = ?)",
-            [str(path), CSV_MAX_LINE_BYTES],
-        ).fetchone()
-    finally:
-        connection.close()
-    return str(found[0]) if found and found[0] else ","
-
-
-def _read(path: Path, fmt: str, delimiter: str) -> tuple[Any, Iterator[Any]]:
-    """The table's schema and its batches. CSV is read by DuckDB as the scan read it
-    (sniffed dialect, every column as text, a short row's missing cells empty), so the
-    copy holds the cells the scan looked at."""
+def _read(path: Path, fmt: str) -> tuple[Any, Iterator[Any], str]:
+    """The table's schema, its batches and (CSV) its delimiter. CSV is read by DuckDB as the
+    scan read it (the same options and sniffed delimiter, every column as text), so the copy
+    holds the cells the scan looked at, and is written with the delimiter it had."""
     import pyarrow.parquet as pq
 
     if fmt == "parquet":
         handle = pq.ParquetFile(path)
-        return handle.schema_arrow, handle.iter_batches(batch_size=BATCH_ROWS)
+        return handle.schema_arrow, handle.iter_batches(batch_size=BATCH_ROWS), ","
     import duckdb
 
     connection = duckdb.connect()
+    delimiter = "\t"
+    if fmt != "tsv":
+        options = "".join(f", {name} = ?" for name in CSV_OPTIONS)
+        sniffed = connection.execute(
+            f"SELECT Delimiter FROM sniff_csv(?{options})",  # noqa: S608 - option names only
+            [str(path), *CSV_OPTIONS.values()],
+        ).fetchall()  # the whole result: the connection reads the file next
+        delimiter = str(sniffed[0][0]) if sniffed and sniffed[0][0] else ","
     relation = connection.read_csv(
-        str(path), header=True, sep=delimiter, all_varchar=True, null_padding=True,
-        parallel=False, max_line_size=CSV_MAX_LINE_BYTES,
-    )  # fmt: skip
+        str(path), header=True, sep=delimiter, all_varchar=True, **CSV_OPTIONS
+    )
     reader = relation.to_arrow_reader(BATCH_ROWS)
 
     def batches() -> Iterator[Any]:
@@ -101,7 +90,7 @@ def _read(path: Path, fmt: str, delimiter: str) -> tuple[Any, Iterator[Any]]:
             reader.close()
             connection.close()
 
-    return reader.schema, batches()
+    return reader.schema, batches(), delimiter
 
 
 class _writer:  # noqa: N801 - a context manager used like a function
